@@ -1,0 +1,54 @@
+# Helpers that give every pipeline stage the same shape:
+#   src/<stage>/*.cc (+ subfolders)  -> static library parity_<stage>
+#   src/<stage>/test/*_test.cc         -> one GoogleTest binary parity_<stage>_test
+
+set(PARITY_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference
+    -Wimplicit-fallthrough)
+
+function(parity_compile_options target)
+  target_compile_options(${target} PRIVATE ${PARITY_WARNINGS})
+  if(PARITY_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(PARITY_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# parity_add_stage(NAME <stage> DIRS <dirs relative to src/> DEPS <targets>)
+function(parity_add_stage)
+  cmake_parse_arguments(ARG "" "NAME" "DIRS;DEPS" ${ARGN})
+  set(sources "")
+  foreach(dir IN LISTS ARG_DIRS)
+    file(GLOB dir_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${dir}/*.cc)
+    list(APPEND sources ${dir_sources})
+  endforeach()
+  add_library(parity_${ARG_NAME} STATIC ${sources})
+  target_include_directories(parity_${ARG_NAME}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(parity_${ARG_NAME} PUBLIC ${ARG_DEPS})
+  parity_compile_options(parity_${ARG_NAME})
+
+  if(PARITY_TESTS)
+    set(tests "")
+    foreach(dir IN LISTS ARG_DIRS)
+      file(GLOB dir_tests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${dir}/test/*.cc)
+      list(APPEND tests ${dir_tests})
+    endforeach()
+    if(tests)
+      add_executable(parity_${ARG_NAME}_test ${tests})
+      target_include_directories(parity_${ARG_NAME}_test PRIVATE ${PROJECT_SOURCE_DIR}/src)
+      target_link_libraries(parity_${ARG_NAME}_test PRIVATE parity_${ARG_NAME} parity_testing
+                            GTest::gtest GTest::gtest_main GTest::gmock)
+      parity_compile_options(parity_${ARG_NAME}_test)
+      gtest_discover_tests(parity_${ARG_NAME}_test
+        WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+        PROPERTIES ENVIRONMENT "PARITY_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared"
+        DISCOVERY_TIMEOUT 60)
+    endif()
+  endif()
+endfunction()

@@ -1,0 +1,121 @@
+// The reader contract every container format implements (MCAP now; ROS 1 bags, rosbag2
+// sqlite, HDF5, RLDS and LeRobot later). Ingest, `parity info` and `parity dump` see
+// recordings only through this interface.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parity/core/diagnostics.h"
+#include "parity/core/status.h"
+
+namespace parity {
+
+// One channel of messages (an MCAP channel, a bag topic/connection).
+struct StreamInfo {
+  std::uint32_t id = 0;               // unique within the recording
+  std::string topic;                  // e.g. "/camera/color/image_raw"
+  std::string type;                   // schema name, e.g. "sensor_msgs/msg/Image"; "" if none
+  std::string message_encoding;       // e.g. "cdr", "json", "protobuf", "ros1"
+  std::string schema_encoding;        // e.g. "ros2msg", "jsonschema", "protobuf"; "" if none
+  std::string schema;                 // schema text (or bytes for binary encodings)
+  std::map<std::string, std::string> metadata;  // channel metadata (QoS profiles, ...)
+  std::uint64_t message_count = 0;
+  std::int64_t start_ns = 0;          // log time of the first message; 0 when count == 0
+  std::int64_t end_ns = 0;            // log time of the last message; 0 when count == 0
+};
+
+// A named key/value record stored in the file (MCAP Metadata records).
+struct MetadataRecord {
+  std::string name;
+  std::map<std::string, std::string> entries;
+};
+
+struct AttachmentInfo {
+  std::string name;
+  std::string media_type;
+  std::int64_t log_time_ns = 0;
+  std::int64_t create_time_ns = 0;
+  std::uint64_t size_bytes = 0;
+};
+
+// What a recording holds. Complete and exact once open_recording() returns: counts and time
+// ranges come from the file's summary/index when it has one and is consistent, else from a
+// sequential scan.
+struct RecordingInfo {
+  std::string format;                     // "mcap", "rosbag2-mcap", ...
+  std::string profile;                    // MCAP profile, e.g. "ros2"; "" if none
+  std::string library;                    // writer library string, if recorded
+  std::vector<std::filesystem::path> files;  // every file that makes up the recording, in order
+  std::uint64_t size_bytes = 0;           // total bytes over `files`
+  std::vector<StreamInfo> streams;        // sorted by id
+  std::uint64_t message_count = 0;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::vector<MetadataRecord> metadata;
+  std::vector<AttachmentInfo> attachments;
+  std::uint64_t chunk_count = 0;
+  std::map<std::string, std::uint64_t> chunk_compression_counts;  // "zstd" -> n, "" = none
+  bool indexed = false;                   // true when the summary/index fast path was used
+
+  const StreamInfo* find_stream(std::uint32_t id) const;
+};
+
+// One decoded-from-container message. The view (and `data`) is valid only for the duration
+// of the callback that receives it.
+struct MessageView {
+  const StreamInfo* stream = nullptr;
+  std::int64_t log_time_ns = 0;
+  std::int64_t publish_time_ns = 0;
+  std::uint32_t sequence = 0;
+  std::span<const std::uint8_t> data;   // serialized message in stream->message_encoding
+  std::size_t file_index = 0;           // index into RecordingInfo::files
+  std::uint64_t file_offset = 0;        // byte offset of the record in its file (or of its chunk)
+};
+
+struct ReadOptions {
+  std::vector<std::string> topics;               // empty = all topics
+  std::optional<std::uint64_t> limit;            // stop after this many delivered messages
+  std::optional<std::int64_t> start_ns;          // inclusive log-time bound
+  std::optional<std::int64_t> end_ns;            // exclusive log-time bound
+  bool log_time_order = false;                   // true: deliver in log-time order (costs memory
+                                                 // bounded by the overlap of chunks); false: file order
+  // Called with (bytes consumed so far, total bytes) as reading advances; may be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> on_progress;
+};
+
+// Returning a non-ok Status from the callback stops reading and is passed through.
+using MessageCallback = std::function<Status(const MessageView&)>;
+
+class Recording {
+ public:
+  virtual ~Recording() = default;
+  virtual const RecordingInfo& info() const = 0;
+
+  // Streams messages to `on_message`. Recoverable damage (a bad chunk CRC, a truncated tail)
+  // is reported to the diagnostics sink given to open_recording() and the rest is still
+  // delivered; errors that stop reading are returned. Not thread-safe.
+  virtual Status read_messages(const ReadOptions& options, const MessageCallback& on_message) = 0;
+};
+
+// The format registry: picks a reader from the path (file magic first, then layout) and
+// opens it. A rosbag2 directory (metadata.yaml + *_N.mcap, or *.mcap files alone) opens as
+// one recording. Errors name the path: kNotFound, kUnsupported (no reader recognises it, the
+// message lists the supported formats), kCorrupt / kTruncated from the reader.
+// `diagnostics` must outlive the returned recording.
+Result<std::unique_ptr<Recording>> open_recording(const std::filesystem::path& path,
+                                                  DiagnosticSink& diagnostics);
+
+// True when open_recording() would recognise `path` as a recording on its own (used by
+// ingest to discover episodes under a directory). Cheap: looks at the name and magic only.
+bool looks_like_recording(const std::filesystem::path& path);
+
+}  // namespace parity

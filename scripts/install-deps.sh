@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package Parity needs to build, test, benchmark and fuzz.
+# Idempotent: when everything is present it prints nothing and touches nothing;
+# otherwise it runs `apt-get update` once and installs only what is missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
+  # libraries
+  libzstd-dev liblz4-dev libbz2-dev libxxhash-dev libsqlite3-dev sqlite3
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev zstd
+  python3 python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[[ $(id -u) -eq 0 ]] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
