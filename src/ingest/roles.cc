@@ -1,0 +1,107 @@
+#include "parity/ingest/roles.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace parity {
+namespace {
+
+// The part after the last '/': "sensor_msgs/msg/Image" -> "Image".
+std::string_view short_type(std::string_view type) {
+  const std::size_t slash = type.rfind('/');
+  return slash == std::string_view::npos ? type : type.substr(slash + 1);
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+std::vector<std::string_view> segments(std::string_view topic) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (start <= topic.size()) {
+    const std::size_t end = std::min(topic.find('/', start), topic.size());
+    if (end > start) out.push_back(topic.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Words that say "this is a camera stream" without naming which camera.
+constexpr std::array<std::string_view, 21> kGenericCameraWords = {
+    "camera", "cameras", "cam", "image", "images", "image_raw", "image_rect", "image_color",
+    "image_rect_color", "color", "rgb", "compressed", "raw", "data", "depth", "observation",
+    "observations", "camera_info", "aligned_depth_to_color", "image_rect_raw", "points"};
+
+std::string camera_name(std::string_view topic) {
+  for (std::string_view segment : segments(topic)) {
+    if (std::find(kGenericCameraWords.begin(), kGenericCameraWords.end(), segment) !=
+        kGenericCameraWords.end()) {
+      continue;
+    }
+    std::string name(segment);
+    for (char& c : name) {
+      if (c == '.') c = '_';
+    }
+    return name;
+  }
+  return "main";
+}
+
+bool is_command_topic(std::string_view topic) {
+  return contains(topic, "cmd") || contains(topic, "command") || contains(topic, "action") ||
+         contains(topic, "target") || contains(topic, "goal");
+}
+
+}  // namespace
+
+std::string default_role(std::string_view type, std::string_view topic) {
+  const std::string_view name = short_type(type);
+  const bool depth = contains(topic, "depth") || contains(type, "Depth");
+  if (name == "Image" || name == "CompressedImage") {
+    return (depth ? "depth/" : "camera/") + camera_name(topic);
+  }
+  if (name == "CameraInfo") return "camera_info/" + camera_name(topic);
+  if (name == "JointState" || name == "JointTrajectory" || name == "JointTrajectoryPoint") {
+    return is_command_topic(topic) || name != "JointState" ? "action" : "joints";
+  }
+  if (name == "Imu") return "imu";
+  if (name == "PointCloud2" || name == "PointCloud" || name == "LaserScan") {
+    return depth ? "depth/" + camera_name(topic) : "lidar";
+  }
+  if (name == "Odometry") return "odometry";
+  if (name == "Pose" || name == "PoseStamped" || name == "PoseWithCovariance" ||
+      name == "PoseWithCovarianceStamped") {
+    return "pose";
+  }
+  if (name == "TFMessage" || name == "tfMessage") return "tf";
+  if (name == "NavSatFix") return "gnss";
+  if (name == "MagneticField") return "magnetometer";
+  if (name == "Twist" || name == "TwistStamped") return is_command_topic(topic) ? "action" : "velocity";
+  if (name == "WrenchStamped" || name == "Wrench") return "force_torque";
+  if (name == "BatteryState") return "battery";
+  if (name == "Log" && contains(topic, "rosout")) return "log";
+  if (is_command_topic(topic)) return "action";
+  return "";
+}
+
+std::string resolve_role(std::string_view type, std::string_view topic, const RoleMap& mapping) {
+  if (const auto exact = mapping.find(std::string(topic)); exact != mapping.end()) {
+    return exact->second;
+  }
+  std::size_t best_length = 0;
+  const std::string* best = nullptr;
+  for (const auto& [pattern, role] : mapping) {
+    if (pattern.empty() || pattern.back() != '*') continue;
+    const std::string_view prefix(pattern.data(), pattern.size() - 1);
+    if (topic.substr(0, prefix.size()) == prefix && prefix.size() >= best_length) {
+      best_length = prefix.size();
+      best = &role;
+    }
+  }
+  if (best != nullptr) return *best;
+  return default_role(type, topic);
+}
+
+}  // namespace parity
