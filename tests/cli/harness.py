@@ -1,0 +1,71 @@
+"""Shared helpers for the CLI tests: run the built binary, parse --json, find ../shared."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+PARITY = os.environ.get("PARITY_BIN", str(Path(__file__).resolve().parents[2] / "build/release/parity"))
+
+
+def shared_data(relative):
+    """Path under ../shared/data, or None when shared/ (or the file) is absent."""
+    root = os.environ.get("PARITY_SHARED_DIR") or str(Path(__file__).resolve().parents[3] / "shared")
+    path = Path(root) / "data" / relative
+    return path if path.exists() else None
+
+
+def require_shared(test, relative):
+    path = shared_data(relative)
+    if path is None:
+        test.skipTest(f"../shared/data/{relative} is absent: skipping a test that needs real recordings")
+    return path
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def json_lines(self):
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+class CliTestCase(unittest.TestCase):
+    """Each test gets a fresh temporary directory and catalog path."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="parity-cli-"))
+        self.catalog = self.tmp / "parity.db"
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_parity(self, *args, expect=0, catalog=True, env=None, timeout=300):
+        cmd = [PARITY]
+        if catalog:
+            cmd += ["--catalog", str(self.catalog)]
+        cmd += [str(a) for a in args]
+        full_env = dict(os.environ)
+        full_env.pop("PARITY_CATALOG", None)
+        if env:
+            full_env.update(env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+        result = Result(proc)
+        if expect is not None:
+            self.assertEqual(result.code, expect,
+                             f"{' '.join(cmd)} exited {result.code}\nstdout:\n{result.stdout[-3000:]}\n"
+                             f"stderr:\n{result.stderr[-3000:]}")
+        return result
+
+    def generate_demo(self, name="demo", *extra):
+        out = self.tmp / name
+        self.run_parity("demo", "generate", out, *extra, catalog=False)
+        return out
