@@ -23,7 +23,14 @@ Result<std::unique_ptr<Catalog>> open_catalog(const GlobalOptions& options, bool
   return Catalog::open(options.catalog_path(), catalog_options);
 }
 
+namespace {
+bool g_json_printed = false;
+}  // namespace
+
+bool json_printed() { return g_json_printed; }
+
 void print_json(const nlohmann::json& value) {
+  g_json_printed = true;
   std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 

@@ -31,6 +31,9 @@ Result<std::unique_ptr<Catalog>> open_catalog(const GlobalOptions& options, bool
 
 // Prints `value` as indented JSON plus a newline on stdout.
 void print_json(const nlohmann::json& value);
+// True once print_json() has printed: a verb that fails after printing its JSON result (e.g.
+// a snapshot that does not verify) must not get a second JSON document on stdout.
+bool json_printed();
 
 // A verb registers its options on its subcommand and returns the function that runs it.
 using VerbRunner = std::function<Status()>;

@@ -11,7 +11,7 @@
 namespace {
 
 int report_error(const parity::Status& status, const parity::cli::GlobalOptions& global) {
-  if (global.json) {
+  if (global.json && !parity::cli::json_printed()) {
     parity::cli::print_json({{"error",
                               {{"code", std::string(parity::status_code_name(status.code()))},
                                {"message", status.message()}}}});
