@@ -7,13 +7,13 @@ BUILD_PRESET ?= release
 BUILD_DIR := build/$(BUILD_PRESET)
 PARITY := $(BUILD_DIR)/parity
 
-.PHONY: all deps build test test-unit test-asan demo bench fuzz format lint clean help
+.PHONY: all deps build test test-unit demo bench fuzz format lint clean help
 
 all: build
 
 help:
 	@echo "make demo    set up, build and run the demo (generate, ingest, list)"
-	@echo "make test    set up, build and run every test (unit, CLI, ASan/UBSan, lint, fuzz)"
+	@echo "make test    set up, build (ASan+UBSan, -Werror) and run every test, lint and fuzzers"
 	@echo "make build   build the release binary at $(PARITY)"
 	@echo "make bench   run the benchmarks (side-by-side ratios)"
 	@echo "make fuzz    run each libFuzzer target for FUZZ_SECONDS (default 60)"
@@ -27,22 +27,16 @@ build: deps
 	@cmake --preset $(BUILD_PRESET) >/dev/null
 	@cmake --build --preset $(BUILD_PRESET) -j $(JOBS)
 
-# The full suite, as CI runs it: -Werror build and every test, the corruption and reader
-# tests again under ASan+UBSan, lint, and each fuzzer for FUZZ_SECONDS.
+# The full suite, as CI runs it: an ASan+UBSan build with -Werror running every test (unit,
+# corruption, CLI), then lint (clang-format, clang-tidy), then each fuzzer for FUZZ_SECONDS.
 test: deps
 	@$(MAKE) --no-print-directory test-unit BUILD_PRESET=ci
-	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make test: all suites passed"
 
 test-unit: build
 	@ctest --preset $(BUILD_PRESET) -j $(JOBS)
-
-test-asan: deps
-	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan -j $(JOBS) --target parity_io_test parity_formats_test parity_core_test parity_catalog_test parity_ingest_test
-	@ctest --preset asan -j $(JOBS) -R '^(Crc|Codec|Mcap|Cdr|Ros|Msg|Registry|Status|Diagnostics|Hash|Catalog|Selector|Snapshot|Ingest|Roles|PathTemplate|Settings)'
 
 demo: build
 	@scripts/demo.sh $(PARITY)

@@ -45,7 +45,7 @@ Status apply_block(const std::filesystem::path& path, const YAML::Node& block,
       out.set(key, entry.second.Scalar(), "sidecar");
     } else if (key == "attributes") {
       PARITY_RETURN_IF_ERROR(read_scalar_map(path, entry.second, "attributes",
-                                             [&](std::string k, std::string v) {
+                                             [&](std::string k, const std::string& v) {
                                                out.set(std::move(k), parse_attribute_value(v),
                                                        "sidecar");
                                              }));

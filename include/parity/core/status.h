@@ -138,7 +138,9 @@ class [[nodiscard]] Result {
 // `lhs = value of expr` or returns its Status. `lhs` may declare a variable: `auto x`.
 #define PARITY_ASSIGN_OR_RETURN(lhs, expr) \
   PARITY_ASSIGN_OR_RETURN_IMPL(PARITY_STATUS_CONCAT(parity_result_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` may be a declaration, `tmp` a fresh name.
 #define PARITY_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return tmp.status();                \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
