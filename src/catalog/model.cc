@@ -1,9 +1,9 @@
 #include "parity/catalog/model.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace parity {
 

@@ -48,7 +48,7 @@ class Random {
 struct Domain {
   const char* name;
   const char* kind;
-  const char* compression;  // MCAP chunk compression
+  Codec compression;  // MCAP chunk compression
   std::array<const char*, 4> lighting;
   std::array<double, 4> lighting_weights;
   std::array<const char*, 3> clutter;
@@ -64,11 +64,11 @@ constexpr std::array<const char*, 3> kClutter = {"low", "medium", "high"};
 constexpr std::array<const char*, 6> kDrives = {"X14", "P300", "WD40EFRX", "ST2000", "HGST-7K", "X14-damaged"};
 
 const std::array<Domain, 3> kDomains = {{
-    {"lab", "teleop", "zstd", kLighting, {1, 0, 0, 0}, kClutter, {1, 0, 0}, kDrives,
+    {"lab", "teleop", Codec::kZstd, kLighting, {1, 0, 0, 0}, kClutter, {1, 0, 0}, kDrives,
      {1, 1, 0, 0, 0, 0}, 0.002},
-    {"sim", "simulation", "lz4", kLighting, {3, 1, 0, 0}, kClutter, {2, 1, 0}, kDrives,
+    {"sim", "simulation", Codec::kLz4, kLighting, {3, 1, 0, 0}, kClutter, {2, 1, 0}, kDrives,
      {1, 1, 1, 1, 0, 0}, 0.0},
-    {"field", "deployment", "zstd", kLighting, {1, 2, 1, 1}, kClutter, {0, 1, 2}, kDrives,
+    {"field", "deployment", Codec::kZstd, kLighting, {1, 2, 1, 1}, kClutter, {0, 1, 2}, kDrives,
      {2, 1, 1, 1, 1, 1}, 0.01},
 }};
 
@@ -138,13 +138,18 @@ class EpisodeWriter {
 
  private:
   Result<std::uint16_t> channel(const std::string& topic, const std::string& type) {
-    PARITY_ASSIGN_OR_RETURN(const std::uint16_t schema,
-                            writer_.add_schema(type, "ros2msg", std::string(ros2::ros2msg_definition(type))));
+    const std::string_view definition = ros2::ros2msg_definition(type);
+    PARITY_ASSIGN_OR_RETURN(
+        const std::uint16_t schema,
+        writer_.add_schema(type, "ros2msg",
+                           std::span(reinterpret_cast<const std::uint8_t*>(definition.data()),
+                                     definition.size())));
     return writer_.add_channel(schema, topic, "cdr", {});
   }
 
   Status emit(std::uint16_t channel_id, std::int64_t t, std::span<const std::uint8_t> data) {
-    return writer_.write_message(channel_id, sequence_++, t, t, data);
+    const auto time = static_cast<std::uint64_t>(t);
+    return writer_.write_message(channel_id, sequence_++, time, time, data);
   }
 
   double noise() { return domain_.sensor_noise * random_.normal(); }
@@ -263,7 +268,7 @@ Result<std::vector<GeneratedEpisode>> generate_scenario(const fs::path& dir,
       mcap::McapWriterOptions writer_options;
       writer_options.profile = "ros2";
       writer_options.compression = domain.compression;
-      PARITY_ASSIGN_OR_RETURN(auto writer, mcap::McapWriter::open(episode.path, writer_options));
+      PARITY_ASSIGN_OR_RETURN(auto writer, mcap::McapWriter::create(episode.path, writer_options));
       PARITY_RETURN_IF_ERROR(writer->write_metadata(
           "parity", {{"task", "hdd_disassembly"},
                      {"lighting", episode.lighting},

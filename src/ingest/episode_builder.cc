@@ -19,6 +19,17 @@ std::string field_value(const DeclaredSettings& settings, std::string_view key) 
   return attribute == nullptr ? "" : attribute_value_to_string(attribute->value);
 }
 
+// Attribute keys must match [A-Za-z0-9_./-]+ so selectors can name them; keys from files are
+// made to fit by replacing every other character with '_'.
+std::string attribute_key(std::string key) {
+  for (char& c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '/' || c == '-';
+    if (!ok) c = '_';
+  }
+  return key.empty() ? "_" : key;
+}
+
 bool is_field_key(std::string_view key) {
   return std::find(std::begin(kFieldKeys), std::end(kFieldKeys), key) != std::end(kFieldKeys);
 }
@@ -73,7 +84,8 @@ DeclaredSettings metadata_settings(const RecordingInfo& info) {
     }
     const bool plain = record.name == "parity" || record.name == "attributes";
     for (const auto& [key, value] : record.entries) {
-      out.set(plain ? key : record.name + "." + key, parse_attribute_value(value), "metadata");
+      out.set(attribute_key(plain ? key : record.name + "." + key), parse_attribute_value(value),
+              "metadata");
     }
   }
   return out;
