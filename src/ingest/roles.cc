@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <string>
 #include <vector>
 
 namespace parity {
@@ -58,7 +60,10 @@ bool is_command_topic(std::string_view topic) {
 
 std::string default_role(std::string_view type, std::string_view topic) {
   const std::string_view name = short_type(type);
-  const bool depth = contains(topic, "depth") || contains(type, "Depth");
+  std::string lower_topic(topic);
+  std::transform(lower_topic.begin(), lower_topic.end(), lower_topic.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool depth = contains(lower_topic, "depth") || contains(type, "Depth");
   if (name == "Image" || name == "CompressedImage") {
     return (depth ? "depth/" : "camera/") + camera_name(topic);
   }

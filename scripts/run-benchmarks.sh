@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs every benchmark in BUILD_DIR/benchmarks (each prints its side-by-side ratio).
+# MCAP_READ_MB sets the size of the generated MCAP (default 1024, as in docs/performance.md).
+set -euo pipefail
+build_dir=${1:-build/release}
+"$build_dir/benchmarks/mcap_read" --size-mb "${MCAP_READ_MB:-1024}"
