@@ -129,10 +129,14 @@ class [[nodiscard]] Result {
 #define PARITY_STATUS_CONCAT(a, b) PARITY_STATUS_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` from the enclosing function when it is not ok.
-#define PARITY_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    ::parity::Status parity_status_ = (expr);         \
-    if (!parity_status_.ok()) return parity_status_;  \
+// The temporary's name is unique per line, so nested uses (a lambda inside another macro's
+// argument) do not shadow each other.
+#define PARITY_RETURN_IF_ERROR(expr) \
+  PARITY_RETURN_IF_ERROR_IMPL(PARITY_STATUS_CONCAT(parity_status_, __LINE__), expr)
+#define PARITY_RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                         \
+    ::parity::Status tmp = (expr);             \
+    if (!tmp.ok()) return tmp;                 \
   } while (false)
 
 // `lhs = value of expr` or returns its Status. `lhs` may declare a variable: `auto x`.

@@ -1,0 +1,97 @@
+// CdrReader: a bounds-checked cursor over one CDR (XCDR1) message, shared by the schema-driven
+// decoder (cdr_decoder.cc) and the typed fast path (typed_messages.cc). Layout rules are in
+// parity/formats/ros_msg/cdr_decoder.h. Private to the formats stage.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "parity/core/status.h"
+
+namespace parity::ros2 {
+
+class CdrReader {
+ public:
+  static constexpr std::size_t kHeaderSize = 4;
+
+  // Reads the encapsulation header: true for little-endian (errors in cdr_decoder.h).
+  static Result<bool> read_encapsulation(std::span<const std::uint8_t> data);
+
+  // A cursor positioned just after the 4-byte header. Precondition: data.size() >= 4.
+  CdrReader(std::span<const std::uint8_t> data, bool little_endian)
+      : data_(data.data()), size_(data.size()), pos_(kHeaderSize), swap_(!little_endian) {}
+
+  // Byte offset from the start of the message (header included).
+  std::size_t offset() const { return pos_; }
+  std::size_t remaining() const { return size_ - pos_; }
+  // Where a value of `alignment` bytes would start (may lie past the end).
+  std::size_t aligned_offset(std::size_t alignment) const {
+    return kHeaderSize + ((pos_ - kHeaderSize + alignment - 1) & ~(alignment - 1));
+  }
+
+  // Reads one primitive aligned to its size. False (and error() set) when it does not fit.
+  template <typename T>
+  bool read(T& value) {
+    static_assert(std::is_arithmetic_v<T>);
+    if constexpr (sizeof(T) > 1) {
+      const std::size_t at = aligned_offset(sizeof(T));
+      if (at > size_ || size_ - at < sizeof(T)) return truncated_at(at, sizeof(T));
+      pos_ = at;
+    } else {
+      if (pos_ >= size_) return truncated_at(pos_, 1);
+    }
+    if constexpr (sizeof(T) == 1) {
+      std::memcpy(&value, data_ + pos_, 1);
+    } else {
+      using U =
+          std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                             std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>;
+      U raw;
+      std::memcpy(&raw, data_ + pos_, sizeof(T));
+      if (swap_) raw = byteswap(raw);
+      std::memcpy(&value, &raw, sizeof(T));
+    }
+    pos_ += sizeof(T);
+    return true;
+  }
+
+  // Copies `n` unaligned bytes.
+  bool read_bytes(std::uint8_t* out, std::size_t n) {
+    if (n > remaining()) return truncated_at(pos_, n);
+    if (n != 0) std::memcpy(out, data_ + pos_, n);
+    pos_ += n;
+    return true;
+  }
+
+  // A u32 sequence count, checked against the bytes left: each element needs at least
+  // `min_element_size` bytes (kCorrupt otherwise) and `bound` (0 = none) is not exceeded.
+  bool read_count(std::uint32_t& count, std::uint64_t min_element_size, std::uint32_t bound);
+
+  // A CDR string: u32 length including the NUL, the bytes. The NUL is dropped. `bound` (0 =
+  // none) limits the characters. kCorrupt when the length exceeds the bytes left or the bound.
+  bool read_string(std::string& out, std::uint32_t bound);
+  // A wstring (rmw_fastrtps layout: u32 count of UTF-16 units, one u32 per unit) as UTF-8.
+  bool read_wstring(std::string& out, std::uint32_t bound);
+
+  // The error of the last failed read: "offset N: ..." (kTruncated or kCorrupt).
+  const Status& error() const { return error_; }
+
+ private:
+  static std::uint16_t byteswap(std::uint16_t v) { return __builtin_bswap16(v); }
+  static std::uint32_t byteswap(std::uint32_t v) { return __builtin_bswap32(v); }
+  static std::uint64_t byteswap(std::uint64_t v) { return __builtin_bswap64(v); }
+
+  bool truncated_at(std::size_t at, std::size_t need);
+  bool corrupt_at(std::size_t at, std::string message);
+
+  const std::uint8_t* data_;
+  std::size_t size_;
+  std::size_t pos_;
+  bool swap_;
+  Status error_;
+};
+
+}  // namespace parity::ros2
