@@ -131,6 +131,12 @@ Verb add_ingest_verb(CLI::App& app, const GlobalOptions& global) {
                     "Store what can be recovered from damaged files instead of failing them");
   return {command, [&global, args]() -> Status {
             PARITY_ASSIGN_OR_RETURN(IngestOptions options, to_options(*args));
+            for (const std::string& path : args->paths) {  // before a catalog is created
+              std::error_code ec;
+              if (!std::filesystem::exists(path, ec)) {
+                return not_found(fmt::format("{}: no such file or directory", path));
+              }
+            }
             PARITY_ASSIGN_OR_RETURN(auto catalog, open_catalog(global, /*create=*/true));
             ProgressBar bar("ingest", global.show_progress());
             options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };

@@ -85,7 +85,8 @@ class InfoTest(CliTestCase):
         info = self.run_parity("info", path, "--json", catalog=False).json()
         self.assertEqual(info["format"], "rosbag2-mcap")
         counts = {t: s["count"] for t, s in by_topic(info).items()}
-        self.assertEqual(counts, {"/topic": 10, "/rosout": 10})
+        # /parameter_events is declared in metadata.yaml and the file, with no messages.
+        self.assertEqual(counts, {"/topic": 10, "/rosout": 10, "/parameter_events": 0})
 
     def test_role_mapping_option(self):
         path = require_shared(self, "mcap/reductstore-nissan-field/demo.mcap")
