@@ -9,7 +9,8 @@
 // one run and from a warm page cache:
 //   baseline  pread each chunk's compressed records + ZSTD_decompressDCtx (libzstd), nothing else
 //   container open_recording + read_messages: framing, decompression, CRC-32 checks, iteration
-//   decode    the same plus decode_cdr_as<JointState|Imu> of every message (typed values)
+//   decode    the same plus decode_cdr_into(JointState|Imu) of every message into one reused
+//             object per type (typed values, no allocation per message)
 // and prints MB/s of uncompressed chunk data, messages/s, the ratios to the baseline, and the
 // process's peak RSS. Exit status 0; the numbers are the result (docs/performance.md).
 #include <sys/resource.h>
@@ -65,8 +66,8 @@ void generate(const fs::path& path, std::uint64_t target_bytes) {
   options.compression = parity::Codec::kZstd;
   auto writer = unwrap(parity::mcap::McapWriter::create(path, options));
   const auto add = [&](const char* topic, const char* type) {
-    const std::uint16_t schema =
-        unwrap(writer->add_schema(type, "ros2msg", bytes_of(parity::ros2::ros2msg_definition(type))));
+    const std::uint16_t schema = unwrap(
+        writer->add_schema(type, "ros2msg", bytes_of(parity::ros2::ros2msg_definition(type))));
     return unwrap(writer->add_channel(schema, topic, "cdr", {}));
   };
   const std::uint16_t joints_channel = add("/joint_states", "sensor_msgs/msg/JointState");
@@ -90,14 +91,18 @@ void generate(const fs::path& path, std::uint64_t target_bytes) {
       for (std::size_t j = 0; j < 7; ++j) {
         joints.position[j] = std::sin(s * 0.5 + static_cast<double>(j));
         joints.velocity[j] = std::cos(s * 0.5 + static_cast<double>(j)) * 0.5;
-        joints.effort[j] = 3.0 + std::sin(s * 3.0 + static_cast<double>(j)) + 1e-3 * static_cast<double>(i % 17);
+        joints.effort[j] =
+            3.0 + std::sin(s * 3.0 + static_cast<double>(j)) + 1e-3 * static_cast<double>(i % 17);
       }
-      check(writer->write_message(joints_channel, sequence++, t, t, parity::ros2::encode_cdr(cdr, joints)));
+      check(writer->write_message(joints_channel, sequence++, t, t,
+                                  parity::ros2::encode_cdr(cdr, joints)));
       imu.header.stamp_ns = static_cast<std::int64_t>(t);
       imu.orientation = {0.0, 0.0, std::sin(s * 0.01), std::cos(s * 0.01)};
       imu.angular_velocity = {0.01 * std::sin(s * 40), 0.02 * std::cos(s * 35), 1e-4 * (i % 13)};
-      imu.linear_acceleration = {0.3 * std::sin(s * 120), 0.2 * std::cos(s * 90), 9.81 + 1e-3 * (i % 11)};
-      check(writer->write_message(imu_channel, sequence++, t, t, parity::ros2::encode_cdr(cdr, imu)));
+      imu.linear_acceleration = {0.3 * std::sin(s * 120), 0.2 * std::cos(s * 90),
+                                 9.81 + 1e-3 * (i % 11)};
+      check(
+          writer->write_message(imu_channel, sequence++, t, t, parity::ros2::encode_cdr(cdr, imu)));
     }
   }
   check(writer->close());
@@ -133,11 +138,13 @@ Baseline run_baseline(const fs::path& path) {
   const auto start = Clock::now();
   for (const auto& chunk : chunks) {
     // The compressed records end the Chunk record: [start + length - compressed_size, end).
-    const std::uint64_t offset = chunk.chunk_start_offset + chunk.chunk_length - chunk.compressed_size;
+    const std::uint64_t offset =
+        chunk.chunk_start_offset + chunk.chunk_length - chunk.compressed_size;
     in.resize(chunk.compressed_size);
     out.resize(chunk.uncompressed_size);
     check(source->read_at(offset, in));
-    const std::size_t n = ZSTD_decompressDCtx(context, out.data(), out.size(), in.data(), in.size());
+    const std::size_t n =
+        ZSTD_decompressDCtx(context, out.data(), out.size(), in.data(), in.size());
     if (ZSTD_isError(n) || n != chunk.uncompressed_size) {
       die(parity::corrupt(std::string("zstd: ") + ZSTD_getErrorName(n)));
     }
@@ -165,15 +172,18 @@ Pass run_parity(const fs::path& path, bool decode) {
   for (const auto& stream : recording->info().streams) {
     if (stream.topic == "/joint_states") joints_id = stream.id;
   }
+  // One object per type, reused for every message: after the first, decoding allocates nothing.
+  parity::ros2::JointState joints;
+  parity::ros2::Imu imu;
   check(recording->read_messages({}, [&](const parity::MessageView& message) -> parity::Status {
     ++pass.messages;
     pass.payload_bytes += message.data.size();
     if (!decode) return {};
     if (message.stream->id == joints_id) {
-      PARITY_ASSIGN_OR_RETURN(const auto joints, parity::ros2::decode_cdr_as<parity::ros2::JointState>(message.data));
+      PARITY_RETURN_IF_ERROR(parity::ros2::decode_cdr_into(message.data, joints));
       pass.checksum += joints.position[0];
     } else {
-      PARITY_ASSIGN_OR_RETURN(const auto imu, parity::ros2::decode_cdr_as<parity::ros2::Imu>(message.data));
+      PARITY_RETURN_IF_ERROR(parity::ros2::decode_cdr_into(message.data, imu));
       pass.checksum += imu.linear_acceleration.z;
     }
     return {};
@@ -236,19 +246,23 @@ int main(int argc, char** argv) {
     if (round == 0 || d.seconds < decode.seconds) decode = d;
   }
   const double mb = static_cast<double>(baseline.uncompressed) / 1e6;
-  std::printf("\nmcap_read: %.0f MB file, %.0f MB uncompressed chunk data, %llu messages\n", file_mb, mb,
-              static_cast<unsigned long long>(container.messages));
-  std::printf("  %-44s %9s %10s %12s %7s\n", "pass (best of 3, warm cache)", "seconds", "MB/s", "msgs/s", "ratio");
-  std::printf("  %-44s %9.3f %10.0f %12s %7.2f\n", "baseline: pread + ZSTD_decompressDCtx", baseline.seconds,
-              mb / baseline.seconds, "-", 1.0);
-  std::printf("  %-44s %9.3f %10.0f %12.0f %7.2f\n", "parity: read_messages (container, CRC)", container.seconds,
-              mb / container.seconds, static_cast<double>(container.messages) / container.seconds,
+  std::printf("\nmcap_read: %.0f MB file, %.0f MB uncompressed chunk data, %llu messages\n",
+              file_mb, mb, static_cast<unsigned long long>(container.messages));
+  std::printf("  %-44s %9s %10s %12s %7s\n", "pass (best of 3, warm cache)", "seconds", "MB/s",
+              "msgs/s", "ratio");
+  std::printf("  %-44s %9.3f %10.0f %12s %7.2f\n", "baseline: pread + ZSTD_decompressDCtx",
+              baseline.seconds, mb / baseline.seconds, "-", 1.0);
+  std::printf("  %-44s %9.3f %10.0f %12.0f %7.2f\n", "parity: read_messages (container, CRC)",
+              container.seconds, mb / container.seconds,
+              static_cast<double>(container.messages) / container.seconds,
               baseline.seconds / container.seconds);
-  std::printf("  %-44s %9.3f %10.0f %12.0f %7.2f\n", "parity: read_messages + decode_cdr_as<T>", decode.seconds,
-              mb / decode.seconds, static_cast<double>(decode.messages) / decode.seconds,
+  std::printf("  %-44s %9.3f %10.0f %12.0f %7.2f\n", "parity: read_messages + decode_cdr_into",
+              decode.seconds, mb / decode.seconds,
+              static_cast<double>(decode.messages) / decode.seconds,
               baseline.seconds / decode.seconds);
-  std::printf("  full decode / raw decompression = %.2f (target >= 0.5); peak RSS %.0f MB (target < 200)\n",
-              baseline.seconds / decode.seconds, static_cast<double>(peak_rss_kb()) / 1024.0);
+  std::printf(
+      "  full decode / raw decompression = %.2f (target >= 0.5); peak RSS %.0f MB (target < 200)\n",
+      baseline.seconds / decode.seconds, static_cast<double>(peak_rss_kb()) / 1024.0);
   std::printf("  (checksum %.3f)\n", decode.checksum);
   if (!keep) fs::remove(path);
   return 0;

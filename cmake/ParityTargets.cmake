@@ -18,6 +18,12 @@ if(PARITY_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(PARITY_FUZZ)
+  # Coverage feedback for libFuzzer from the libraries the fuzz targets call, not only from the
+  # targets themselves.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # parity_add_stage(NAME <stage> DIRS <dirs relative to src/> DEPS <targets>)
 function(parity_add_stage)
   cmake_parse_arguments(ARG "" "NAME" "DIRS;DEPS" ${ARGN})

@@ -27,7 +27,9 @@ namespace {
 bool g_json_printed = false;
 }  // namespace
 
-bool json_printed() { return g_json_printed; }
+bool json_printed() {
+  return g_json_printed;
+}
 
 void print_json(const nlohmann::json& value) {
   g_json_printed = true;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,10 +14,10 @@
 namespace parity::cli {
 
 struct GlobalOptions {
-  std::string catalog;        // --catalog; "" = $PARITY_CATALOG or ./parity.db
-  bool json = false;          // --json: machine-readable output on stdout
-  bool quiet = false;         // --quiet: no progress bar, no notes on stderr
-  bool no_progress = false;   // --no-progress
+  std::string catalog;       // --catalog; "" = $PARITY_CATALOG or ./parity.db
+  bool json = false;         // --json: machine-readable output on stdout
+  bool quiet = false;        // --quiet: no progress bar, no notes on stderr
+  bool no_progress = false;  // --no-progress
 
   // The catalog path after applying the precedence --catalog > $PARITY_CATALOG > ./parity.db.
   std::string catalog_path() const;

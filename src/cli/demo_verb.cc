@@ -16,8 +16,9 @@ std::vector<Verb> add_demo_verbs(CLI::App& app, const GlobalOptions& global) {
     demo::ScenarioOptions options;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* generate = demo->add_subcommand(
-      "generate", "Write a hard-drive disassembly cell recorded in the lab, in simulation and in the field (MCAP)");
+  CLI::App* generate = demo->add_subcommand("generate",
+                                            "Write a hard-drive disassembly cell recorded in the "
+                                            "lab, in simulation and in the field (MCAP)");
   generate->add_option("dir", args->dir, "Output directory")->required();
   generate->add_option("--seed", args->options.seed, "Random seed (same seed, same bytes)");
   generate->add_option("--episodes", args->options.episodes_per_domain, "Episodes per domain")
@@ -25,13 +26,18 @@ std::vector<Verb> add_demo_verbs(CLI::App& app, const GlobalOptions& global) {
   generate->add_option("--duration-s", args->options.duration_s, "Mean episode length in seconds")
       ->check(CLI::PositiveNumber);
   return {{generate, [&global, args]() -> Status {
-             PARITY_ASSIGN_OR_RETURN(const auto episodes, demo::generate_scenario(args->dir, args->options));
+             PARITY_ASSIGN_OR_RETURN(const auto episodes,
+                                     demo::generate_scenario(args->dir, args->options));
              if (global.json) {
                nlohmann::json out = nlohmann::json::array();
                for (const auto& e : episodes) {
-                 out.push_back({{"path", e.path.string()}, {"domain", e.domain}, {"lighting", e.lighting},
-                                {"clutter", e.clutter}, {"drive_model", e.drive_model},
-                                {"outcome", e.outcome}, {"messages", e.messages}});
+                 out.push_back({{"path", e.path.string()},
+                                {"domain", e.domain},
+                                {"lighting", e.lighting},
+                                {"clutter", e.clutter},
+                                {"drive_model", e.drive_model},
+                                {"outcome", e.outcome},
+                                {"messages", e.messages}});
                }
                print_json(out);
                return {};

@@ -28,7 +28,8 @@ Result<ros2::BytesFormat> bytes_format(const std::string& text) {
   if (text == "summary") return ros2::BytesFormat::kSummary;
   if (text == "base64") return ros2::BytesFormat::kBase64;
   if (text == "array") return ros2::BytesFormat::kArray;
-  return invalid_argument(fmt::format("--bytes expects summary, base64 or array, found '{}'", text));
+  return invalid_argument(
+      fmt::format("--bytes expects summary, base64 or array, found '{}'", text));
 }
 
 }  // namespace
@@ -41,69 +42,74 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
   command->add_option("-n,--limit", args->limit, "Stop after N messages (0 = all)");
   command->add_option("--bytes", args->bytes, "How to print byte blobs: summary | base64 | array");
   command->add_option("--max-array", args->max_array, "Print at most N items of long arrays");
-  return {command, [&global, args]() -> Status {
-            ros2::JsonOptions json_options;
-            PARITY_ASSIGN_OR_RETURN(json_options.bytes, bytes_format(args->bytes));
-            json_options.max_array_items = args->max_array;
-            DiagnosticCollector diagnostics;
-            PARITY_ASSIGN_OR_RETURN(auto recording, open_recording(args->path, diagnostics));
-            for (const std::string& topic : args->topics) {
-              const auto& streams = recording->info().streams;
-              if (std::none_of(streams.begin(), streams.end(),
-                               [&](const StreamInfo& s) { return s.topic == topic; })) {
-                return not_found(fmt::format("{}: no topic '{}' in this recording", args->path, topic));
-              }
+  return {
+      command, [&global, args]() -> Status {
+        ros2::JsonOptions json_options;
+        PARITY_ASSIGN_OR_RETURN(json_options.bytes, bytes_format(args->bytes));
+        json_options.max_array_items = args->max_array;
+        DiagnosticCollector diagnostics;
+        PARITY_ASSIGN_OR_RETURN(auto recording, open_recording(args->path, diagnostics));
+        for (const std::string& topic : args->topics) {
+          const auto& streams = recording->info().streams;
+          if (std::none_of(streams.begin(), streams.end(),
+                           [&](const StreamInfo& s) { return s.topic == topic; })) {
+            return not_found(fmt::format("{}: no topic '{}' in this recording", args->path, topic));
+          }
+        }
+        std::map<std::uint32_t, Result<ros2::MessageDecoder>> decoders;
+        ReadOptions options;
+        options.topics = args->topics;
+        if (args->limit > 0) options.limit = args->limit;
+        options.log_time_order = true;
+        const Status status = recording->read_messages(options, [&](const MessageView& message) {
+          auto it = decoders.find(message.stream->id);
+          if (it == decoders.end()) {
+            it = decoders
+                     .emplace(message.stream->id, ros2::MessageDecoder::for_stream(*message.stream))
+                     .first;
+          }
+          nlohmann::json data;
+          std::string error;
+          if (!it->second.ok()) {
+            error = it->second.status().message();
+          } else if (auto value = it->second->decode(message.data); value.ok()) {
+            data = ros2::to_json(*value, json_options);
+          } else {
+            error = value.status().message();
+          }
+          if (global.json) {
+            nlohmann::json line = {{"topic", message.stream->topic},
+                                   {"type", message.stream->type},
+                                   {"encoding", message.stream->message_encoding},
+                                   {"log_time_ns", message.log_time_ns},
+                                   {"publish_time_ns", message.publish_time_ns},
+                                   {"sequence", message.sequence},
+                                   {"size_bytes", message.data.size()},
+                                   {"data", data}};
+            if (!error.empty()) line["error"] = error;
+            std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << '\n';
+          } else {
+            std::cout << format_time_ns(message.log_time_ns) << ' ' << message.stream->topic << " ["
+                      << message.stream->type << "] "
+                      << (error.empty()
+                              ? data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                              : "(" + error + ")")
+                      << '\n';
+          }
+          return std::cout.good() ? Status{} : cancelled("stdout closed");
+        });
+        if (status.code() == StatusCode::kCancelled) return {};  // e.g. `| head`
+        PARITY_RETURN_IF_ERROR(status);
+        if (!global.quiet) {
+          for (const Diagnostic& d : diagnostics.diagnostics()) {
+            if (d.severity != Severity::kInfo) {
+              std::cerr << "parity: " << severity_name(d.severity) << ": " << d.to_string() << '\n';
             }
-            std::map<std::uint32_t, Result<ros2::MessageDecoder>> decoders;
-            ReadOptions options;
-            options.topics = args->topics;
-            if (args->limit > 0) options.limit = args->limit;
-            options.log_time_order = true;
-            const Status status = recording->read_messages(options, [&](const MessageView& message) {
-              auto it = decoders.find(message.stream->id);
-              if (it == decoders.end()) {
-                it = decoders.emplace(message.stream->id, ros2::MessageDecoder::for_stream(*message.stream)).first;
-              }
-              nlohmann::json data;
-              std::string error;
-              if (!it->second.ok()) {
-                error = it->second.status().message();
-              } else if (auto value = it->second->decode(message.data); value.ok()) {
-                data = ros2::to_json(*value, json_options);
-              } else {
-                error = value.status().message();
-              }
-              if (global.json) {
-                nlohmann::json line = {{"topic", message.stream->topic},
-                                       {"type", message.stream->type},
-                                       {"encoding", message.stream->message_encoding},
-                                       {"log_time_ns", message.log_time_ns},
-                                       {"publish_time_ns", message.publish_time_ns},
-                                       {"sequence", message.sequence},
-                                       {"size_bytes", message.data.size()},
-                                       {"data", data}};
-                if (!error.empty()) line["error"] = error;
-                std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-              } else {
-                std::cout << format_time_ns(message.log_time_ns) << ' ' << message.stream->topic << " ["
-                          << message.stream->type << "] "
-                          << (error.empty() ? data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                                            : "(" + error + ")")
-                          << '\n';
-              }
-              return std::cout.good() ? Status{} : cancelled("stdout closed");
-            });
-            if (status.code() == StatusCode::kCancelled) return {};  // e.g. `| head`
-            PARITY_RETURN_IF_ERROR(status);
-            if (!global.quiet) {
-              for (const Diagnostic& d : diagnostics.diagnostics()) {
-                if (d.severity != Severity::kInfo) {
-                  std::cerr << "parity: " << severity_name(d.severity) << ": " << d.to_string() << '\n';
-                }
-              }
-            }
-            return {};
-          }};
+          }
+        }
+        return {};
+      }};
 }
 
 }  // namespace parity::cli

@@ -66,29 +66,30 @@ nlohmann::json episode_json(const EpisodeRecord& e, const SourceRecord& source) 
   }
   nlohmann::json origins = nlohmann::json::object();
   for (const Attribute& a : e.attributes) origins[a.key] = a.origin;
-  return {{"id", e.id},
-          {"source", source.path},
-          {"source_id", e.source_id},
-          {"format", source.format},
-          {"content_hash", source.content_hash},
-          {"source_current", source.current},
-          {"previous_version_id", source.previous_version_id ? nlohmann::json(*source.previous_version_id)
-                                                             : nlohmann::json()},
-          {"index", e.index},
-          {"domain", source.domain},
-          {"kind", source.kind},
-          {"task", e.task},
-          {"embodiment", e.embodiment},
-          {"outcome", e.outcome},
-          {"start_ns", e.start_ns},
-          {"end_ns", e.end_ns},
-          {"duration_s", e.duration_s()},
-          {"message_count", e.message_count},
-          {"ingested", source.ingested_at},
-          {"attributes", attributes_json(e.attributes)},
-          {"attribute_origins", origins},
-          {"streams", streams},
-          {"provenance", provenance}};
+  return {
+      {"id", e.id},
+      {"source", source.path},
+      {"source_id", e.source_id},
+      {"format", source.format},
+      {"content_hash", source.content_hash},
+      {"source_current", source.current},
+      {"previous_version_id",
+       source.previous_version_id ? nlohmann::json(*source.previous_version_id) : nlohmann::json()},
+      {"index", e.index},
+      {"domain", source.domain},
+      {"kind", source.kind},
+      {"task", e.task},
+      {"embodiment", e.embodiment},
+      {"outcome", e.outcome},
+      {"start_ns", e.start_ns},
+      {"end_ns", e.end_ns},
+      {"duration_s", e.duration_s()},
+      {"message_count", e.message_count},
+      {"ingested", source.ingested_at},
+      {"attributes", attributes_json(e.attributes)},
+      {"attribute_origins", origins},
+      {"streams", streams},
+      {"provenance", provenance}};
 }
 
 }  // namespace parity::cli

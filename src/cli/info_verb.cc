@@ -36,8 +36,10 @@ nlohmann::json info_json(const RecordingInfo& info, const RoleMap& roles,
   }
   nlohmann::json attachments = nlohmann::json::array();
   for (const AttachmentInfo& a : info.attachments) {
-    attachments.push_back({{"name", a.name}, {"media_type", a.media_type},
-                           {"log_time_ns", a.log_time_ns}, {"size_bytes", a.size_bytes}});
+    attachments.push_back({{"name", a.name},
+                           {"media_type", a.media_type},
+                           {"log_time_ns", a.log_time_ns},
+                           {"size_bytes", a.size_bytes}});
   }
   nlohmann::json notes = nlohmann::json::array();
   for (const Diagnostic& d : diagnostics) {
@@ -70,14 +72,16 @@ void print_human(const RecordingInfo& info, const RoleMap& roles) {
   const double duration_s =
       info.end_ns > info.start_ns ? static_cast<double>(info.end_ns - info.start_ns) * 1e-9 : 0.0;
   std::string files;
-  for (const auto& f : info.files) files += (files.empty() ? "" : "\n                   ") + f.string();
+  for (const auto& f : info.files)
+    files += (files.empty() ? "" : "\n                   ") + f.string();
   std::string compression;
   for (const auto& [name, count] : info.chunk_compression_counts) {
     compression += fmt::format("{}{} {}", compression.empty() ? "" : ", ", count,
                                name.empty() ? "none" : name);
   }
   fmt::print("Files:             {}\n", files);
-  fmt::print("Size:              {}\n", ProgressBar::format_bytes(static_cast<double>(info.size_bytes)));
+  fmt::print("Size:              {}\n",
+             ProgressBar::format_bytes(static_cast<double>(info.size_bytes)));
   fmt::print("Format:            {}{}{}\n", info.format,
              info.profile.empty() ? "" : " (profile " + info.profile + ")",
              info.library.empty() ? "" : ", written by " + info.library);
@@ -113,7 +117,8 @@ Verb add_info_verb(CLI::App& app, const GlobalOptions& global) {
     std::vector<std::string> maps;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* command = app.add_subcommand("info", "Summarise a recording (topics, types, counts, times)");
+  CLI::App* command =
+      app.add_subcommand("info", "Summarise a recording (topics, types, counts, times)");
   command->add_option("path", args->path, "Recording file or directory")->required();
   command->add_option("--map", args->maps, "Stream role TOPIC=ROLE (repeatable)");
   return {command, [&global, args]() -> Status {
@@ -134,7 +139,8 @@ Verb add_info_verb(CLI::App& app, const GlobalOptions& global) {
             print_human(recording->info(), roles);
             if (!global.quiet) {
               for (const Diagnostic& d : diagnostics.diagnostics()) {
-                std::cerr << "parity: " << severity_name(d.severity) << ": " << d.to_string() << '\n';
+                std::cerr << "parity: " << severity_name(d.severity) << ": " << d.to_string()
+                          << '\n';
               }
             }
             return {};

@@ -18,7 +18,8 @@ struct IngestArgs {
   bool salvage = false;
 };
 
-Result<std::pair<std::string, std::string>> split_pair(const std::string& text, const char* option) {
+Result<std::pair<std::string, std::string>> split_pair(const std::string& text,
+                                                       const char* option) {
   const std::size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
     return invalid_argument(fmt::format("{} expects KEY=VALUE, found '{}'", option, text));
@@ -28,8 +29,10 @@ Result<std::pair<std::string, std::string>> split_pair(const std::string& text, 
 
 Result<IngestOptions> to_options(const IngestArgs& args) {
   IngestOptions options;
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"domain", &args.domain}, {"kind", &args.kind}, {"task", &args.task}, {"embodiment", &args.embodiment}};
+  const std::pair<const char*, const std::string*> fields[] = {{"domain", &args.domain},
+                                                               {"kind", &args.kind},
+                                                               {"task", &args.task},
+                                                               {"embodiment", &args.embodiment}};
   for (const auto& [key, value] : fields) {
     if (!value->empty()) options.cli.set(key, *value, "cli");
   }
@@ -46,9 +49,14 @@ Result<IngestOptions> to_options(const IngestArgs& args) {
     PARITY_ASSIGN_OR_RETURN(options.path_template, PathTemplate::parse(args.attrs_from_path));
   }
   options.salvage = args.salvage;
-  nlohmann::json argv_json = {{"paths", args.paths}, {"attr", args.attrs}, {"map", args.maps},
-                              {"domain", args.domain}, {"kind", args.kind}, {"task", args.task},
-                              {"attrs_from_path", args.attrs_from_path}, {"salvage", args.salvage}};
+  nlohmann::json argv_json = {{"paths", args.paths},
+                              {"attr", args.attrs},
+                              {"map", args.maps},
+                              {"domain", args.domain},
+                              {"kind", args.kind},
+                              {"task", args.task},
+                              {"attrs_from_path", args.attrs_from_path},
+                              {"salvage", args.salvage}};
   options.args_json = argv_json.dump();
   return options;
 }
@@ -90,8 +98,8 @@ void print_human(const IngestSummary& summary, bool quiet) {
                   {TextTable::Align::kLeft, TextTable::Align::kRight, TextTable::Align::kRight,
                    TextTable::Align::kRight, TextTable::Align::kLeft});
   for (const SourceIngestResult& source : summary.sources) {
-    table.add_row({std::string(source_outcome_name(source.outcome)), std::to_string(source.episodes),
-                   std::to_string(source.messages),
+    table.add_row({std::string(source_outcome_name(source.outcome)),
+                   std::to_string(source.episodes), std::to_string(source.messages),
                    ProgressBar::format_bytes(static_cast<double>(source.size_bytes)),
                    source.path.string()});
   }
@@ -116,7 +124,8 @@ void print_human(const IngestSummary& summary, bool quiet) {
 Verb add_ingest_verb(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<IngestArgs>();
   CLI::App* command = app.add_subcommand(
-      "ingest", "Read recordings (files or directories) into the catalog; one transaction per source");
+      "ingest",
+      "Read recordings (files or directories) into the catalog; one transaction per source");
   command->add_option("paths", args->paths, "Recordings or directories to scan")->required();
   command->add_option("--domain", args->domain, "lab | sim | field");
   command->add_option("--kind", args->kind,
@@ -124,7 +133,8 @@ Verb add_ingest_verb(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--task", args->task, "Task name for every episode");
   command->add_option("--embodiment", args->embodiment, "Robot / embodiment name");
   command->add_option("--attr", args->attrs, "Attribute KEY=VALUE (repeatable)");
-  command->add_option("--map", args->maps, "Stream role TOPIC=ROLE (repeatable; TOPIC may end in *)");
+  command->add_option("--map", args->maps,
+                      "Stream role TOPIC=ROLE (repeatable; TOPIC may end in *)");
   command->add_option("--attrs-from-path", args->attrs_from_path,
                       "Path template, e.g. '{site}/{date}/*.mcap'");
   command->add_flag("--salvage", args->salvage,
@@ -139,7 +149,9 @@ Verb add_ingest_verb(CLI::App& app, const GlobalOptions& global) {
             }
             PARITY_ASSIGN_OR_RETURN(auto catalog, open_catalog(global, /*create=*/true));
             ProgressBar bar("ingest", global.show_progress());
-            options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+            options.on_progress = [&bar](std::uint64_t done, std::uint64_t total) {
+              bar.update(done, total);
+            };
             std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
             PARITY_ASSIGN_OR_RETURN(const IngestSummary summary, ingest(*catalog, paths, options));
             bar.finish();

@@ -29,8 +29,9 @@ std::string attributes_text(const std::vector<Attribute>& attributes) {
 Verb add_ls_verb(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<LsArgs>();
   CLI::App* command = app.add_subcommand("ls", "List episodes in the catalog");
-  command->add_option("-w,--where", args->where,
-                      "Selector, e.g. \"domain = field and lighting in (dim, dark)\" or snapshot:NAME");
+  command->add_option(
+      "-w,--where", args->where,
+      "Selector, e.g. \"domain = field and lighting in (dim, dark)\" or snapshot:NAME");
   command->add_option("-n,--limit", args->limit, "Show at most N episodes");
   command->add_flag("--all-versions", args->all_versions,
                     "Include episodes of superseded source versions");
@@ -47,14 +48,15 @@ Verb add_ls_verb(CLI::App& app, const GlobalOptions& global) {
               print_json(out);
               return {};
             }
-            TextTable table({"id", "domain", "kind", "duration_s", "messages", "attributes", "source"},
-                            {TextTable::Align::kLeft, TextTable::Align::kLeft, TextTable::Align::kLeft,
-                             TextTable::Align::kRight, TextTable::Align::kRight,
-                             TextTable::Align::kLeft, TextTable::Align::kLeft});
+            TextTable table(
+                {"id", "domain", "kind", "duration_s", "messages", "attributes", "source"},
+                {TextTable::Align::kLeft, TextTable::Align::kLeft, TextTable::Align::kLeft,
+                 TextTable::Align::kRight, TextTable::Align::kRight, TextTable::Align::kLeft,
+                 TextTable::Align::kLeft});
             for (const EpisodeSummary& e : episodes) {
-              table.add_row({e.id.substr(0, 12), e.domain, e.kind, fmt::format("{:.1f}", e.duration_s),
-                             std::to_string(e.message_count), attributes_text(e.attributes),
-                             e.source_path});
+              table.add_row({e.id.substr(0, 12), e.domain, e.kind,
+                             fmt::format("{:.1f}", e.duration_s), std::to_string(e.message_count),
+                             attributes_text(e.attributes), e.source_path});
             }
             fmt::print("{}{} episode{}\n", table.render(48), episodes.size(),
                        episodes.size() == 1 ? "" : "s");

@@ -1,7 +1,6 @@
 // The `parity` command line: wires verbs to the library and is the single place where a
 // Status becomes an exit code (docs/cli.md lists them).
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/context.h"

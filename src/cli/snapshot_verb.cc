@@ -8,9 +8,12 @@ namespace parity::cli {
 namespace {
 
 nlohmann::json info_json(const SnapshotInfo& info) {
-  return {{"name", info.name},           {"where", info.where},
-          {"description", info.description}, {"created_at", info.created_at},
-          {"episode_count", info.episode_count}, {"file_count", info.file_count}};
+  return {{"name", info.name},
+          {"where", info.where},
+          {"description", info.description},
+          {"created_at", info.created_at},
+          {"episode_count", info.episode_count},
+          {"file_count", info.file_count}};
 }
 
 nlohmann::json files_json(const std::vector<SnapshotFile>& files) {
@@ -32,8 +35,9 @@ Verb create_verb(CLI::App& parent, const GlobalOptions& global) {
   command->add_option("-d,--description", args->description, "What this snapshot is for");
   return {command, [&global, args]() -> Status {
             PARITY_ASSIGN_OR_RETURN(auto catalog, open_catalog(global));
-            PARITY_ASSIGN_OR_RETURN(const SnapshotInfo info,
-                                    catalog->create_snapshot(args->name, args->where, args->description));
+            PARITY_ASSIGN_OR_RETURN(
+                const SnapshotInfo info,
+                catalog->create_snapshot(args->name, args->where, args->description));
             if (global.json) {
               print_json(info_json(info));
             } else {
@@ -55,9 +59,10 @@ Verb list_verb(CLI::App& parent, const GlobalOptions& global) {
               print_json(out);
               return {};
             }
-            TextTable table({"name", "episodes", "files", "created", "where"},
-                            {TextTable::Align::kLeft, TextTable::Align::kRight,
-                             TextTable::Align::kRight, TextTable::Align::kLeft, TextTable::Align::kLeft});
+            TextTable table(
+                {"name", "episodes", "files", "created", "where"},
+                {TextTable::Align::kLeft, TextTable::Align::kRight, TextTable::Align::kRight,
+                 TextTable::Align::kLeft, TextTable::Align::kLeft});
             for (const SnapshotInfo& s : snapshots) {
               table.add_row({s.name, std::to_string(s.episode_count), std::to_string(s.file_count),
                              s.created_at, s.where});
@@ -77,8 +82,10 @@ Verb show_verb(CLI::App& parent, const GlobalOptions& global) {
             if (global.json) {
               nlohmann::json episodes = nlohmann::json::array();
               for (const SnapshotEpisode& e : detail.episodes) {
-                episodes.push_back({{"id", e.episode_id}, {"source_id", e.source_id},
-                                    {"content_hash", e.content_hash}, {"files", files_json(e.files)}});
+                episodes.push_back({{"id", e.episode_id},
+                                    {"source_id", e.source_id},
+                                    {"content_hash", e.content_hash},
+                                    {"files", files_json(e.files)}});
               }
               nlohmann::json out = info_json(detail.info);
               out["episodes"] = episodes;
@@ -88,11 +95,13 @@ Verb show_verb(CLI::App& parent, const GlobalOptions& global) {
             }
             fmt::print("snapshot  {}\nwhere     {}\ncreated   {}\n", detail.info.name,
                        detail.info.where, detail.info.created_at);
-            if (!detail.info.description.empty()) fmt::print("about     {}\n", detail.info.description);
+            if (!detail.info.description.empty())
+              fmt::print("about     {}\n", detail.info.description);
             fmt::print("\n{} episodes:\n", detail.episodes.size());
             for (const SnapshotEpisode& e : detail.episodes) fmt::print("  {}\n", e.episode_id);
             fmt::print("\n{} files:\n", detail.files.size());
-            for (const SnapshotFile& f : detail.files) fmt::print("  {}  {}\n", f.file_hash, f.file);
+            for (const SnapshotFile& f : detail.files)
+              fmt::print("  {}  {}\n", f.file_hash, f.file);
             return {};
           }};
 }
@@ -110,27 +119,35 @@ Verb verify_verb(CLI::App& parent, const GlobalOptions& global) {
             if (global.json) {
               nlohmann::json files = nlohmann::json::array();
               for (const FileVerification& f : v.files) {
-                files.push_back({{"file", f.file}, {"state", std::string(file_state_name(f.state))},
-                                 {"expected_hash", f.expected_hash}, {"found_hash", f.found_hash},
+                files.push_back({{"file", f.file},
+                                 {"state", std::string(file_state_name(f.state))},
+                                 {"expected_hash", f.expected_hash},
+                                 {"found_hash", f.found_hash},
                                  {"message", f.message}});
               }
-              print_json({{"name", v.name}, {"ok", v.ok}, {"episode_count", v.episode_count},
-                          {"missing_episode_ids", v.missing_episode_ids}, {"files", files}});
+              print_json({{"name", v.name},
+                          {"ok", v.ok},
+                          {"episode_count", v.episode_count},
+                          {"missing_episode_ids", v.missing_episode_ids},
+                          {"files", files}});
             } else {
               for (const FileVerification& f : v.files) {
-                fmt::print("{:<10} {}{}\n", file_state_name(f.state), f.file,
-                           f.state == FileState::kChanged
-                               ? fmt::format("  (expected {}, found {})", f.expected_hash, f.found_hash)
-                               : "");
+                fmt::print(
+                    "{:<10} {}{}\n", file_state_name(f.state), f.file,
+                    f.state == FileState::kChanged
+                        ? fmt::format("  (expected {}, found {})", f.expected_hash, f.found_hash)
+                        : "");
               }
-              fmt::print("{}: {} files, {} changed or missing; {} episodes, {} missing from the catalog\n",
-                         v.ok ? "ok" : "FAILED", v.files.size(), bad, v.episode_count,
-                         v.missing_episode_ids.size());
+              fmt::print(
+                  "{}: {} files, {} changed or missing; {} episodes, {} missing from the catalog\n",
+                  v.ok ? "ok" : "FAILED", v.files.size(), bad, v.episode_count,
+                  v.missing_episode_ids.size());
             }
             if (!v.ok) {
-              return failed_precondition(fmt::format(
-                  "snapshot '{}' does not verify: {} of {} files changed or missing, {} episodes missing",
-                  v.name, bad, v.files.size(), v.missing_episode_ids.size()));
+              return failed_precondition(
+                  fmt::format("snapshot '{}' does not verify: {} of {} files changed or missing, "
+                              "{} episodes missing",
+                              v.name, bad, v.files.size(), v.missing_episode_ids.size()));
             }
             return {};
           }};
@@ -141,8 +158,8 @@ Verb verify_verb(CLI::App& parent, const GlobalOptions& global) {
 std::vector<Verb> add_snapshot_verbs(CLI::App& app, const GlobalOptions& global) {
   CLI::App* snapshot = app.add_subcommand("snapshot", "Named, frozen selections of episodes");
   snapshot->require_subcommand(1);
-  return {create_verb(*snapshot, global), list_verb(*snapshot, global), show_verb(*snapshot, global),
-          verify_verb(*snapshot, global)};
+  return {create_verb(*snapshot, global), list_verb(*snapshot, global),
+          show_verb(*snapshot, global), verify_verb(*snapshot, global)};
 }
 
 }  // namespace parity::cli

@@ -33,9 +33,9 @@ std::vector<Diagnostic> DiagnosticCollector::diagnostics() const {
 
 std::size_t DiagnosticCollector::count(Severity severity) const {
   std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(
-      diagnostics_.begin(), diagnostics_.end(),
-      [severity](const Diagnostic& d) { return d.severity == severity; }));
+  return static_cast<std::size_t>(
+      std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                    [severity](const Diagnostic& d) { return d.severity == severity; }));
 }
 
 std::size_t DiagnosticCollector::size() const {

@@ -11,17 +11,23 @@
 
 namespace parity {
 namespace {
-XXH3_state_t* as_state(void* p) { return static_cast<XXH3_state_t*>(p); }
+XXH3_state_t* as_state(void* p) {
+  return static_cast<XXH3_state_t*>(p);
+}
 }  // namespace
 
-std::string Hash128::to_hex() const { return fmt::format("{:016x}{:016x}", high, low); }
+std::string Hash128::to_hex() const {
+  return fmt::format("{:016x}{:016x}", high, low);
+}
 
 ContentHasher::ContentHasher() : state_(XXH3_createState()) {
   PARITY_CHECK(state_ != nullptr);
   XXH3_128bits_reset(as_state(state_));
 }
 
-ContentHasher::~ContentHasher() { XXH3_freeState(as_state(state_)); }
+ContentHasher::~ContentHasher() {
+  XXH3_freeState(as_state(state_));
+}
 
 void ContentHasher::update(std::span<const std::uint8_t> bytes) {
   XXH3_128bits_update(as_state(state_), bytes.data(), bytes.size());
@@ -51,7 +57,8 @@ Result<Hash128> hash_file(const std::filesystem::path& path) {
                                                        &std::fclose);
   if (!file) {
     const int err = errno;
-    const std::string message = fmt::format("{}: cannot open: {}", path.string(), std::strerror(err));
+    const std::string message =
+        fmt::format("{}: cannot open: {}", path.string(), std::strerror(err));
     return err == ENOENT ? not_found(message) : io_error(message);
   }
   ContentHasher hasher;

@@ -61,15 +61,40 @@ struct Domain {
 // bright, dim, dark, changing / low, medium, high / drive models.
 constexpr std::array<const char*, 4> kLighting = {"bright", "dim", "dark", "changing"};
 constexpr std::array<const char*, 3> kClutter = {"low", "medium", "high"};
-constexpr std::array<const char*, 6> kDrives = {"X14", "P300", "WD40EFRX", "ST2000", "HGST-7K", "X14-damaged"};
+constexpr std::array<const char*, 6> kDrives = {"X14",    "P300",    "WD40EFRX",
+                                                "ST2000", "HGST-7K", "X14-damaged"};
 
 const std::array<Domain, 3> kDomains = {{
-    {"lab", "teleop", Codec::kZstd, kLighting, {1, 0, 0, 0}, kClutter, {1, 0, 0}, kDrives,
-     {1, 1, 0, 0, 0, 0}, 0.002},
-    {"sim", "simulation", Codec::kLz4, kLighting, {3, 1, 0, 0}, kClutter, {2, 1, 0}, kDrives,
-     {1, 1, 1, 1, 0, 0}, 0.0},
-    {"field", "deployment", Codec::kZstd, kLighting, {1, 2, 1, 1}, kClutter, {0, 1, 2}, kDrives,
-     {2, 1, 1, 1, 1, 1}, 0.01},
+    {"lab",
+     "teleop",
+     Codec::kZstd,
+     kLighting,
+     {1, 0, 0, 0},
+     kClutter,
+     {1, 0, 0},
+     kDrives,
+     {1, 1, 0, 0, 0, 0},
+     0.002},
+    {"sim",
+     "simulation",
+     Codec::kLz4,
+     kLighting,
+     {3, 1, 0, 0},
+     kClutter,
+     {2, 1, 0},
+     kDrives,
+     {1, 1, 1, 1, 0, 0},
+     0.0},
+    {"field",
+     "deployment",
+     Codec::kZstd,
+     kLighting,
+     {1, 2, 1, 1},
+     kClutter,
+     {0, 1, 2},
+     kDrives,
+     {2, 1, 1, 1, 1, 1},
+     0.01},
 }};
 
 // Failure probability grows with poor light, clutter and damaged or unfamiliar drives.
@@ -106,10 +131,13 @@ class EpisodeWriter {
       : writer_(writer), random_(random), domain_(domain), episode_(episode) {}
 
   Result<std::uint64_t> write(std::int64_t start_ns, double duration_s) {
-    PARITY_ASSIGN_OR_RETURN(const auto joints, channel("/joint_states", "sensor_msgs/msg/JointState"));
-    PARITY_ASSIGN_OR_RETURN(const auto command, channel("/gripper/command", "sensor_msgs/msg/JointState"));
+    PARITY_ASSIGN_OR_RETURN(const auto joints,
+                            channel("/joint_states", "sensor_msgs/msg/JointState"));
+    PARITY_ASSIGN_OR_RETURN(const auto command,
+                            channel("/gripper/command", "sensor_msgs/msg/JointState"));
     PARITY_ASSIGN_OR_RETURN(const auto imu, channel("/imu", "sensor_msgs/msg/Imu"));
-    PARITY_ASSIGN_OR_RETURN(const auto camera, channel("/camera/front/image_raw", "sensor_msgs/msg/Image"));
+    PARITY_ASSIGN_OR_RETURN(const auto camera,
+                            channel("/camera/front/image_raw", "sensor_msgs/msg/Image"));
 
     // Event times are merged in time order: 100 Hz joints, 50 Hz command, 200 Hz IMU, 5 Hz camera.
     const std::int64_t end_ns = start_ns + static_cast<std::int64_t>(duration_s * 1e9);
@@ -198,7 +226,9 @@ class EpisodeWriter {
     m.data.resize(static_cast<std::size_t>(kImageWidth * kImageHeight * 3));
     const double luma = luminance_for(episode_.lighting, t_s, random_);
     const double pixel_noise = domain_.sensor_noise * 800.0;  // 0 in sim, ~8 levels in the field
-    const int clutter_blobs = episode_.clutter == "high" ? 12 : episode_.clutter == "medium" ? 5 : 1;
+    const int clutter_blobs = episode_.clutter == "high"     ? 12
+                              : episode_.clutter == "medium" ? 5
+                                                             : 1;
     for (int y = 0; y < kImageHeight; ++y) {
       for (int x = 0; x < kImageWidth; ++x) {
         // The drive: a grey rectangle in the middle; screws: dark dots at its corners.
@@ -209,9 +239,12 @@ class EpisodeWriter {
         if (screw) r = g = b = luma * 0.2;
         if ((x * 7 + y * 13) % 97 < clutter_blobs) r = luma * 1.2, g = luma * 0.4, b = luma * 0.3;
         const std::size_t i = static_cast<std::size_t>((y * kImageWidth + x) * 3);
-        m.data[i] = static_cast<std::uint8_t>(std::clamp(r + pixel_noise * random_.normal(), 0.0, 255.0));
-        m.data[i + 1] = static_cast<std::uint8_t>(std::clamp(g + pixel_noise * random_.normal(), 0.0, 255.0));
-        m.data[i + 2] = static_cast<std::uint8_t>(std::clamp(b + pixel_noise * random_.normal(), 0.0, 255.0));
+        m.data[i] =
+            static_cast<std::uint8_t>(std::clamp(r + pixel_noise * random_.normal(), 0.0, 255.0));
+        m.data[i + 1] =
+            static_cast<std::uint8_t>(std::clamp(g + pixel_noise * random_.normal(), 0.0, 255.0));
+        m.data[i + 2] =
+            static_cast<std::uint8_t>(std::clamp(b + pixel_noise * random_.normal(), 0.0, 255.0));
       }
     }
     return emit(channel_id, t, ros2::encode_cdr(cdr_, m));
@@ -230,10 +263,13 @@ Status write_sidecar(const fs::path& dir, const Domain& domain) {
   out << "# Written by `parity demo generate`: what every recording in this folder shares.\n"
       << "domain: " << domain.name << "\nkind: " << domain.kind << "\nembodiment: ur5e\n"
       << "attributes:\n  site: "
-      << (std::string(domain.name) == "field" ? "recycling-plant-3" : std::string(domain.name) == "lab" ? "lab-berlin" : "isaac-sim")
+      << (std::string(domain.name) == "field" ? "recycling-plant-3"
+          : std::string(domain.name) == "lab" ? "lab-berlin"
+                                              : "isaac-sim")
       << "\n";
   out.close();
-  if (!out) return io_error(fmt::format("{}: cannot write the sidecar", (dir / "parity.yaml").string()));
+  if (!out)
+    return io_error(fmt::format("{}: cannot write the sidecar", (dir / "parity.yaml").string()));
   return {};
 }
 
@@ -252,7 +288,8 @@ Result<std::vector<GeneratedEpisode>> generate_scenario(const fs::path& dir,
     const fs::path domain_dir = dir / domain.name;
     std::error_code ec;
     fs::create_directories(domain_dir, ec);
-    if (ec) return io_error(fmt::format("{}: cannot create: {}", domain_dir.string(), ec.message()));
+    if (ec)
+      return io_error(fmt::format("{}: cannot create: {}", domain_dir.string(), ec.message()));
     PARITY_RETURN_IF_ERROR(write_sidecar(domain_dir, domain));
     for (int i = 0; i < options.episodes_per_domain; ++i) {
       GeneratedEpisode episode;
@@ -261,7 +298,8 @@ Result<std::vector<GeneratedEpisode>> generate_scenario(const fs::path& dir,
       episode.lighting = random.pick(domain.lighting, domain.lighting_weights);
       episode.clutter = random.pick(domain.clutter, domain.clutter_weights);
       episode.drive_model = random.pick(domain.drives, domain.drive_weights);
-      const double p_fail = failure_probability(episode.lighting, episode.clutter, episode.drive_model);
+      const double p_fail =
+          failure_probability(episode.lighting, episode.clutter, episode.drive_model);
       episode.outcome = random.uniform() < p_fail ? "failure" : "success";
       const double duration_s = options.duration_s * (0.7 + 0.6 * random.uniform());
 
@@ -269,12 +307,11 @@ Result<std::vector<GeneratedEpisode>> generate_scenario(const fs::path& dir,
       writer_options.profile = "ros2";
       writer_options.compression = domain.compression;
       PARITY_ASSIGN_OR_RETURN(auto writer, mcap::McapWriter::create(episode.path, writer_options));
-      PARITY_RETURN_IF_ERROR(writer->write_metadata(
-          "parity", {{"task", "hdd_disassembly"},
-                     {"lighting", episode.lighting},
-                     {"clutter", episode.clutter},
-                     {"drive_model", episode.drive_model},
-                     {"outcome", episode.outcome}}));
+      PARITY_RETURN_IF_ERROR(writer->write_metadata("parity", {{"task", "hdd_disassembly"},
+                                                               {"lighting", episode.lighting},
+                                                               {"clutter", episode.clutter},
+                                                               {"drive_model", episode.drive_model},
+                                                               {"outcome", episode.outcome}}));
       EpisodeWriter episode_writer(*writer, random, domain, episode);
       PARITY_ASSIGN_OR_RETURN(episode.messages, episode_writer.write(start_ns, duration_s));
       PARITY_RETURN_IF_ERROR(writer->close());

@@ -1,12 +1,12 @@
 #include "parity/ingest/episode_builder.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "parity/core/hash.h"
 #include "parity/ingest/version.h"

@@ -1,9 +1,9 @@
 #include "parity/ingest/ingest.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "parity/formats/recording.h"
 #include "parity/ingest/discovery.h"
@@ -15,8 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Candidate {
-  fs::path path;   // absolute
-  fs::path root;   // the input it was found under (for sidecars and path templates)
+  fs::path path;  // absolute
+  fs::path root;  // the input it was found under (for sidecars and path templates)
 };
 
 std::uint64_t path_size(const fs::path& path) {
@@ -41,7 +41,8 @@ const Diagnostic* first_damage(const std::vector<Diagnostic>& diagnostics) {
 // and read pass).
 class ProgressTracker {
  public:
-  ProgressTracker(std::uint64_t total, const std::function<void(std::uint64_t, std::uint64_t)>& sink)
+  ProgressTracker(std::uint64_t total,
+                  const std::function<void(std::uint64_t, std::uint64_t)>& sink)
       : total_(total), sink_(sink) {}
   void add(std::uint64_t bytes) {
     done_ += bytes;
@@ -107,14 +108,16 @@ class SourceIngester {
     nlohmann::json options_json = {{"roles", settings.roles}, {"salvaged", false}};
     if (const Diagnostic* damage = first_damage(result.diagnostics)) {
       if (!options_.salvage) {
-        return corrupt(fmt::format("{} (the readable messages were not stored; rerun with "
-                                   "--salvage to ingest what was recovered)",
-                                   damage->to_string()));
+        return corrupt(
+            fmt::format("{} (the readable messages were not stored; rerun with "
+                        "--salvage to ingest what was recovered)",
+                        damage->to_string()));
       }
       options_json["salvaged"] = true;
       options_json["damage"] = damage->to_string();
     }
-    const BuiltSource built = build_source(candidate.path, info, hashes, settings, options_json.dump());
+    const BuiltSource built =
+        build_source(candidate.path, info, hashes, settings, options_json.dump());
     PARITY_ASSIGN_OR_RETURN(const IngestOutcome outcome,
                             catalog_.store_source(built.source, built.episodes, run_id_));
     result.outcome = outcome.kind == IngestOutcomeKind::kInserted     ? SourceOutcome::kInserted
@@ -129,7 +132,8 @@ class SourceIngester {
     DeclaredSettings settings = metadata_settings(info);
     if (options_.path_template) {
       if (const auto values = options_.path_template->match(candidate.path)) {
-        for (const auto& [key, value] : *values) settings.set(key, parse_attribute_value(value), "path");
+        for (const auto& [key, value] : *values)
+          settings.set(key, parse_attribute_value(value), "path");
       }
     }
     PARITY_ASSIGN_OR_RETURN(const DeclaredSettings sidecars,
@@ -188,8 +192,9 @@ std::string_view source_outcome_name(SourceOutcome outcome) {
 }
 
 std::size_t IngestSummary::count(SourceOutcome outcome) const {
-  return static_cast<std::size_t>(std::count_if(
-      sources.begin(), sources.end(), [outcome](const SourceIngestResult& r) { return r.outcome == outcome; }));
+  return static_cast<std::size_t>(
+      std::count_if(sources.begin(), sources.end(),
+                    [outcome](const SourceIngestResult& r) { return r.outcome == outcome; }));
 }
 
 Result<IngestSummary> ingest(Catalog& catalog, const std::vector<fs::path>& inputs,
@@ -218,12 +223,11 @@ Result<IngestSummary> ingest(Catalog& catalog, const std::vector<fs::path>& inpu
     progress.finish_source(start, 2 * sizes[i]);
   }
 
-  const nlohmann::json run_summary = {
-      {"sources", candidates.size()},
-      {"inserted", summary.count(SourceOutcome::kInserted)},
-      {"unchanged", summary.count(SourceOutcome::kUnchanged)},
-      {"new_version", summary.count(SourceOutcome::kNewVersion)},
-      {"failed", summary.count(SourceOutcome::kFailed)}};
+  const nlohmann::json run_summary = {{"sources", candidates.size()},
+                                      {"inserted", summary.count(SourceOutcome::kInserted)},
+                                      {"unchanged", summary.count(SourceOutcome::kUnchanged)},
+                                      {"new_version", summary.count(SourceOutcome::kNewVersion)},
+                                      {"failed", summary.count(SourceOutcome::kFailed)}};
   const std::string status = summary.count(SourceOutcome::kFailed) == 0 ? "ok" : "partial";
   PARITY_RETURN_IF_ERROR(catalog.finish_ingest_run(summary.run_id, status, run_summary.dump()));
   return summary;

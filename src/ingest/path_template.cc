@@ -33,8 +33,8 @@ Result<PathTemplate> PathTemplate::parse(std::string_view text) {
   std::vector<std::string> names;
   auto finish_component = [&](std::size_t position) -> Status {
     if (pattern.empty()) {
-      return invalid_argument(fmt::format(
-          "path template '{}': position {}: empty path component", text, position + 1));
+      return invalid_argument(
+          fmt::format("path template '{}': position {}: empty path component", text, position + 1));
     }
     result.components_.emplace_back(pattern, std::regex::ECMAScript);
     result.names_.push_back(std::move(names));
@@ -68,8 +68,8 @@ Result<PathTemplate> PathTemplate::parse(std::string_view text) {
       pattern += "([^/]+)";
       i = close;
     } else if (c == '}') {
-      return invalid_argument(fmt::format("path template '{}': position {}: '}}' without '{{'",
-                                          text, position + 1));
+      return invalid_argument(
+          fmt::format("path template '{}': position {}: '}}' without '{{'", text, position + 1));
     } else if (c == '*') {
       pattern += "[^/]*";
     } else if (c == '?') {

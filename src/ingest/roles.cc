@@ -31,10 +31,27 @@ std::vector<std::string_view> segments(std::string_view topic) {
 }
 
 // Words that say "this is a camera stream" without naming which camera.
-constexpr std::array<std::string_view, 21> kGenericCameraWords = {
-    "camera", "cameras", "cam", "image", "images", "image_raw", "image_rect", "image_color",
-    "image_rect_color", "color", "rgb", "compressed", "raw", "data", "depth", "observation",
-    "observations", "camera_info", "aligned_depth_to_color", "image_rect_raw", "points"};
+constexpr std::array<std::string_view, 21> kGenericCameraWords = {"camera",
+                                                                  "cameras",
+                                                                  "cam",
+                                                                  "image",
+                                                                  "images",
+                                                                  "image_raw",
+                                                                  "image_rect",
+                                                                  "image_color",
+                                                                  "image_rect_color",
+                                                                  "color",
+                                                                  "rgb",
+                                                                  "compressed",
+                                                                  "raw",
+                                                                  "data",
+                                                                  "depth",
+                                                                  "observation",
+                                                                  "observations",
+                                                                  "camera_info",
+                                                                  "aligned_depth_to_color",
+                                                                  "image_rect_raw",
+                                                                  "points"};
 
 std::string camera_name(std::string_view topic) {
   for (std::string_view segment : segments(topic)) {
@@ -83,7 +100,8 @@ std::string default_role(std::string_view type, std::string_view topic) {
   if (name == "TFMessage" || name == "tfMessage") return "tf";
   if (name == "NavSatFix") return "gnss";
   if (name == "MagneticField") return "magnetometer";
-  if (name == "Twist" || name == "TwistStamped") return is_command_topic(topic) ? "action" : "velocity";
+  if (name == "Twist" || name == "TwistStamped")
+    return is_command_topic(topic) ? "action" : "velocity";
   if (name == "WrenchStamped" || name == "Wrench") return "force_torque";
   if (name == "BatteryState") return "battery";
   if (name == "Log" && contains(topic, "rosout")) return "log";

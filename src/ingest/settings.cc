@@ -11,7 +11,8 @@
 namespace parity {
 namespace {
 
-Status yaml_error(const std::filesystem::path& path, const YAML::Mark& mark, const std::string& what) {
+Status yaml_error(const std::filesystem::path& path, const YAML::Mark& mark,
+                  const std::string& what) {
   if (mark.is_null()) return invalid_argument(fmt::format("{}: {}", path.string(), what));
   return invalid_argument(fmt::format("{}:{}: {}", path.string(), mark.line + 1, what));
 }
@@ -44,15 +45,15 @@ Status apply_block(const std::filesystem::path& path, const YAML::Node& block,
       }
       out.set(key, entry.second.Scalar(), "sidecar");
     } else if (key == "attributes") {
-      PARITY_RETURN_IF_ERROR(read_scalar_map(path, entry.second, "attributes",
-                                             [&](std::string k, const std::string& v) {
-                                               out.set(std::move(k), parse_attribute_value(v),
-                                                       "sidecar");
-                                             }));
-    } else if (key == "roles") {
       PARITY_RETURN_IF_ERROR(read_scalar_map(
-          path, entry.second, "roles",
-          [&](std::string topic, std::string role) { out.roles[std::move(topic)] = std::move(role); }));
+          path, entry.second, "attributes", [&](std::string k, const std::string& v) {
+            out.set(std::move(k), parse_attribute_value(v), "sidecar");
+          }));
+    } else if (key == "roles") {
+      PARITY_RETURN_IF_ERROR(
+          read_scalar_map(path, entry.second, "roles", [&](std::string topic, std::string role) {
+            out.roles[std::move(topic)] = std::move(role);
+          }));
     } else if (key != "files") {
       return yaml_error(path, entry.first.Mark(),
                         fmt::format("unknown key '{}'; expected domain, kind, task, embodiment, "
@@ -77,7 +78,8 @@ void DeclaredSettings::set(std::string key, AttributeValue value, std::string or
 }
 
 void DeclaredSettings::overlay(const DeclaredSettings& top) {
-  for (const Attribute& attribute : top.attributes) set(attribute.key, attribute.value, attribute.origin);
+  for (const Attribute& attribute : top.attributes)
+    set(attribute.key, attribute.value, attribute.origin);
   for (const auto& [topic, role] : top.roles) roles[topic] = role;
 }
 
@@ -96,7 +98,8 @@ Result<DeclaredSettings> load_sidecar(const std::filesystem::path& yaml_path,
     if (root.IsNull()) return out;
     PARITY_RETURN_IF_ERROR(apply_block(yaml_path, root, out));
     if (const YAML::Node files = root["files"]) {
-      if (!files.IsMap()) return yaml_error(yaml_path, files.Mark(), "'files' must be a map of glob: settings");
+      if (!files.IsMap())
+        return yaml_error(yaml_path, files.Mark(), "'files' must be a map of glob: settings");
       for (const auto& entry : files) {
         const std::string glob = entry.first.as<std::string>();
         if (fnmatch(glob.c_str(), entry_name.c_str(), 0) != 0) continue;

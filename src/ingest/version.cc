@@ -2,6 +2,8 @@
 
 namespace parity {
 
-std::string_view parity_version() { return PARITY_VERSION_STRING; }
+std::string_view parity_version() {
+  return PARITY_VERSION_STRING;
+}
 
 }  // namespace parity

@@ -34,16 +34,16 @@ class FileSource final : public ByteSource {
     }
     std::size_t done = 0;
     while (done < out.size()) {
-      const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                                static_cast<off_t>(offset + done));
+      const ssize_t n =
+          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return io_error(fmt::format("{}: offset {}: read failed: {}", name_, offset + done,
                                     std::strerror(errno)));
       }
       if (n == 0) {
-        return truncated(fmt::format("{}: offset {}: file shrank while reading", name_,
-                                     offset + done));
+        return truncated(
+            fmt::format("{}: offset {}: file shrank while reading", name_, offset + done));
       }
       done += static_cast<std::size_t>(n);
     }
@@ -95,7 +95,8 @@ Result<std::unique_ptr<ByteSource>> open_file_source(const std::filesystem::path
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
-    const std::string message = fmt::format("{}: cannot open: {}", path.string(), std::strerror(err));
+    const std::string message =
+        fmt::format("{}: cannot open: {}", path.string(), std::strerror(err));
     return err == ENOENT ? not_found(message) : io_error(message);
   }
   struct stat st {};

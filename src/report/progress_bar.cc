@@ -8,12 +8,19 @@
 namespace parity {
 
 ProgressBar::ProgressBar(std::string label, bool enabled, std::FILE* out)
-    : label_(std::move(label)), enabled_(enabled), out_(out),
-      start_(std::chrono::steady_clock::now()), last_draw_() {}
+    : label_(std::move(label)),
+      enabled_(enabled),
+      out_(out),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_() {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
-bool ProgressBar::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool ProgressBar::stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 std::string ProgressBar::format_bytes(double bytes) {
   static constexpr std::array<const char*, 5> kUnits = {"B", "kB", "MB", "GB", "TB"};

@@ -8,8 +8,9 @@ namespace parity {
 namespace {
 
 std::size_t code_points(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 // Keeps at most `limit` code points, replacing the tail with "…" when shortened.
@@ -47,7 +48,8 @@ std::string TextTable::render(std::size_t max_cell_width) const {
   }
   std::vector<std::size_t> widths(headers_.size(), 0);
   for (const auto& row : cells) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], code_points(row[c]));
+    for (std::size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], code_points(row[c]));
   }
   std::string out;
   auto emit = [&](const std::vector<std::string>& row) {

@@ -32,8 +32,9 @@ class TempDir {
 
 // Skips the current test with a clear message when a shared/data file is absent; otherwise
 // declares `var` as its path.
-#define PARITY_REQUIRE_SHARED_DATA(var, relative)                                          \
-  const auto var##_opt = ::parity::testing::shared_data(relative);                         \
-  if (!var##_opt) GTEST_SKIP() << "../shared/data/" << (relative)                          \
-                               << " is absent: skipping a test that needs real recordings"; \
+#define PARITY_REQUIRE_SHARED_DATA(var, relative)                             \
+  const auto var##_opt = ::parity::testing::shared_data(relative);            \
+  if (!var##_opt)                                                             \
+    GTEST_SKIP() << "../shared/data/" << (relative)                           \
+                 << " is absent: skipping a test that needs real recordings"; \
   const std::filesystem::path var = *var##_opt

@@ -7,12 +7,12 @@ namespace parity::detail {
                                const char* message);
 }  // namespace parity::detail
 
-#define PARITY_CHECK(condition)                                                  \
-  do {                                                                           \
+#define PARITY_CHECK(condition)                                                           \
+  do {                                                                                    \
     if (!(condition)) ::parity::detail::check_failed(__FILE__, __LINE__, #condition, ""); \
   } while (false)
 
-#define PARITY_CHECK_MSG(condition, message)                                           \
-  do {                                                                                 \
+#define PARITY_CHECK_MSG(condition, message)                                                   \
+  do {                                                                                         \
     if (!(condition)) ::parity::detail::check_failed(__FILE__, __LINE__, #condition, message); \
   } while (false)

@@ -66,29 +66,39 @@ class [[nodiscard]] Status {
 inline Status invalid_argument(std::string message) {
   return {StatusCode::kInvalidArgument, std::move(message)};
 }
-inline Status not_found(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+inline Status not_found(std::string message) {
+  return {StatusCode::kNotFound, std::move(message)};
+}
 inline Status already_exists(std::string message) {
   return {StatusCode::kAlreadyExists, std::move(message)};
 }
-inline Status corrupt(std::string message) { return {StatusCode::kCorrupt, std::move(message)}; }
-inline Status truncated(std::string message) { return {StatusCode::kTruncated, std::move(message)}; }
+inline Status corrupt(std::string message) {
+  return {StatusCode::kCorrupt, std::move(message)};
+}
+inline Status truncated(std::string message) {
+  return {StatusCode::kTruncated, std::move(message)};
+}
 inline Status unsupported(std::string message) {
   return {StatusCode::kUnsupported, std::move(message)};
 }
-inline Status io_error(std::string message) { return {StatusCode::kIoError, std::move(message)}; }
+inline Status io_error(std::string message) {
+  return {StatusCode::kIoError, std::move(message)};
+}
 inline Status failed_precondition(std::string message) {
   return {StatusCode::kFailedPrecondition, std::move(message)};
 }
 inline Status internal_error(std::string message) {
   return {StatusCode::kInternal, std::move(message)};
 }
-inline Status cancelled(std::string message) { return {StatusCode::kCancelled, std::move(message)}; }
+inline Status cancelled(std::string message) {
+  return {StatusCode::kCancelled, std::move(message)};
+}
 
 // Either a value of type T or a non-ok Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     PARITY_CHECK_MSG(!std::get<Status>(data_).ok(), "Result constructed from an ok Status");
   }

@@ -25,11 +25,11 @@ struct ScenarioOptions {
 
 struct GeneratedEpisode {
   std::filesystem::path path;
-  std::string domain;       // lab | sim | field
-  std::string lighting;     // bright | dim | dark | changing
-  std::string clutter;      // low | medium | high
+  std::string domain;    // lab | sim | field
+  std::string lighting;  // bright | dim | dark | changing
+  std::string clutter;   // low | medium | high
   std::string drive_model;
-  std::string outcome;      // success | failure
+  std::string outcome;  // success | failure
   std::uint64_t messages = 0;
 };
 

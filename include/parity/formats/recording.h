@@ -21,16 +21,16 @@ namespace parity {
 
 // One channel of messages (an MCAP channel, a bag topic/connection).
 struct StreamInfo {
-  std::uint32_t id = 0;               // unique within the recording
-  std::string topic;                  // e.g. "/camera/color/image_raw"
-  std::string type;                   // schema name, e.g. "sensor_msgs/msg/Image"; "" if none
-  std::string message_encoding;       // e.g. "cdr", "json", "protobuf", "ros1"
-  std::string schema_encoding;        // e.g. "ros2msg", "jsonschema", "protobuf"; "" if none
-  std::string schema;                 // schema text (or bytes for binary encodings)
+  std::uint32_t id = 0;          // unique within the recording
+  std::string topic;             // e.g. "/camera/color/image_raw"
+  std::string type;              // schema name, e.g. "sensor_msgs/msg/Image"; "" if none
+  std::string message_encoding;  // e.g. "cdr", "json", "protobuf", "ros1"
+  std::string schema_encoding;   // e.g. "ros2msg", "jsonschema", "protobuf"; "" if none
+  std::string schema;            // schema text (or bytes for binary encodings)
   std::map<std::string, std::string> metadata;  // channel metadata (QoS profiles, ...)
   std::uint64_t message_count = 0;
-  std::int64_t start_ns = 0;          // log time of the first message; 0 when count == 0
-  std::int64_t end_ns = 0;            // log time of the last message; 0 when count == 0
+  std::int64_t start_ns = 0;  // log time of the first message; 0 when count == 0
+  std::int64_t end_ns = 0;    // log time of the last message; 0 when count == 0
 };
 
 // A named key/value record stored in the file (MCAP Metadata records).
@@ -51,12 +51,12 @@ struct AttachmentInfo {
 // ranges come from the file's summary/index when it has one and is consistent, else from a
 // sequential scan.
 struct RecordingInfo {
-  std::string format;                     // "mcap", "rosbag2-mcap", ...
-  std::string profile;                    // MCAP profile, e.g. "ros2"; "" if none
-  std::string library;                    // writer library string, if recorded
+  std::string format;                        // "mcap", "rosbag2-mcap", ...
+  std::string profile;                       // MCAP profile, e.g. "ros2"; "" if none
+  std::string library;                       // writer library string, if recorded
   std::vector<std::filesystem::path> files;  // every file that makes up the recording, in order
-  std::uint64_t size_bytes = 0;           // total bytes over `files`
-  std::vector<StreamInfo> streams;        // sorted by id
+  std::uint64_t size_bytes = 0;              // total bytes over `files`
+  std::vector<StreamInfo> streams;           // sorted by id
   std::uint64_t message_count = 0;
   std::int64_t start_ns = 0;
   std::int64_t end_ns = 0;
@@ -64,7 +64,7 @@ struct RecordingInfo {
   std::vector<AttachmentInfo> attachments;
   std::uint64_t chunk_count = 0;
   std::map<std::string, std::uint64_t> chunk_compression_counts;  // "zstd" -> n, "" = none
-  bool indexed = false;                   // true when the summary/index fast path was used
+  bool indexed = false;  // true when the summary/index fast path was used
 
   const StreamInfo* find_stream(std::uint32_t id) const;
 };
@@ -76,18 +76,18 @@ struct MessageView {
   std::int64_t log_time_ns = 0;
   std::int64_t publish_time_ns = 0;
   std::uint32_t sequence = 0;
-  std::span<const std::uint8_t> data;   // serialized message in stream->message_encoding
-  std::size_t file_index = 0;           // index into RecordingInfo::files
-  std::uint64_t file_offset = 0;        // byte offset of the record in its file (or of its chunk)
+  std::span<const std::uint8_t> data;  // serialized message in stream->message_encoding
+  std::size_t file_index = 0;          // index into RecordingInfo::files
+  std::uint64_t file_offset = 0;       // byte offset of the record in its file (or of its chunk)
 };
 
 struct ReadOptions {
-  std::vector<std::string> topics;               // empty = all topics
-  std::optional<std::uint64_t> limit;            // stop after this many delivered messages
-  std::optional<std::int64_t> start_ns;          // inclusive log-time bound
-  std::optional<std::int64_t> end_ns;            // exclusive log-time bound
-  bool log_time_order = false;                   // true: deliver in log-time order (costs memory
-                                                 // bounded by the overlap of chunks); false: file order
+  std::vector<std::string> topics;       // empty = all topics
+  std::optional<std::uint64_t> limit;    // stop after this many delivered messages
+  std::optional<std::int64_t> start_ns;  // inclusive log-time bound
+  std::optional<std::int64_t> end_ns;    // exclusive log-time bound
+  bool log_time_order = false;           // true: deliver in log-time order (costs memory
+                                         // bounded by the overlap of chunks); false: file order
   // Called with (bytes consumed so far, total bytes) as reading advances; may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };

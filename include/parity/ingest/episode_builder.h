@@ -15,8 +15,8 @@ namespace parity {
 struct SourceHashes {
   std::vector<std::string> file_hashes;  // xxh3-128 hex
   std::vector<std::uint64_t> file_sizes;
-  std::string content_hash;              // the file hash for one file; else the hash of the
-                                         // concatenated bytes of all files in order
+  std::string content_hash;  // the file hash for one file; else the hash of the
+                             // concatenated bytes of all files in order
 };
 
 // Hashes every file in one streaming pass each. `on_bytes(n)` is called as bytes are read.

@@ -27,7 +27,7 @@ struct IngestOptions {
   // Store what could be recovered from a damaged file (with the damage recorded in the
   // provenance options) instead of failing the source.
   bool salvage = false;
-  std::string args_json = "{}";               // the command line, recorded in the ingest run
+  std::string args_json = "{}";  // the command line, recorded in the ingest run
   // (bytes done, bytes total) over all sources; called often, from the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
@@ -43,8 +43,8 @@ struct SourceIngestResult {
   std::size_t episodes = 0;
   std::uint64_t messages = 0;
   std::uint64_t size_bytes = 0;
-  Status error;                          // set when outcome == kFailed
-  std::vector<Diagnostic> diagnostics;   // everything the readers reported
+  Status error;                         // set when outcome == kFailed
+  std::vector<Diagnostic> diagnostics;  // everything the readers reported
 };
 
 struct IngestSummary {

@@ -51,38 +51,24 @@ bool CdrReader::corrupt_at(std::size_t at, std::string message) {
   return false;
 }
 
-bool CdrReader::read_count(std::uint32_t& count, std::uint64_t min_element_size,
-                           std::uint32_t bound) {
-  const std::size_t at = aligned_offset(4);
-  if (!read(count)) return false;
-  if (bound != 0 && count > bound) {
-    return corrupt_at(at, fmt::format("sequence count {} exceeds the bound {}", count, bound));
-  }
-  if (min_element_size != 0 && count > remaining() / min_element_size) {
-    return corrupt_at(
-        at, fmt::format("sequence count {} needs at least {} bytes, {} left", count,
-                        static_cast<std::uint64_t>(count) * min_element_size, remaining()));
-  }
-  return true;
+bool CdrReader::count_over_bound(std::size_t at, std::uint32_t count, std::uint32_t bound) {
+  return corrupt_at(at, fmt::format("sequence count {} exceeds the bound {}", count, bound));
 }
 
-bool CdrReader::read_string(std::string& out, std::uint32_t bound) {
-  const std::size_t at = aligned_offset(4);
-  std::uint32_t length = 0;
-  if (!read(length)) return false;
-  if (length > remaining()) {
-    return corrupt_at(
-        at, fmt::format("string length {} exceeds the {} bytes left", length, remaining()));
-  }
-  const auto* chars = reinterpret_cast<const char*>(data_ + pos_);
-  std::size_t n = length;
-  if (n > 0 && chars[n - 1] == '\0') --n;
-  if (bound != 0 && n > bound) {
-    return corrupt_at(at, fmt::format("string of {} bytes exceeds the bound {}", n, bound));
-  }
-  out.assign(chars, n);
-  pos_ += length;
-  return true;
+bool CdrReader::count_over_bytes_left(std::size_t at, std::uint32_t count,
+                                      std::uint64_t min_element_size) {
+  return corrupt_at(at,
+                    fmt::format("sequence count {} needs at least {} bytes, {} left", count,
+                                static_cast<std::uint64_t>(count) * min_element_size, remaining()));
+}
+
+bool CdrReader::string_over_bytes_left(std::size_t at, std::uint32_t length) {
+  return corrupt_at(at,
+                    fmt::format("string length {} exceeds the {} bytes left", length, remaining()));
+}
+
+bool CdrReader::string_over_bound(std::size_t at, std::size_t size, std::uint32_t bound) {
+  return corrupt_at(at, fmt::format("string of {} bytes exceeds the bound {}", size, bound));
 }
 
 bool CdrReader::read_wstring(std::string& out, std::uint32_t bound) {

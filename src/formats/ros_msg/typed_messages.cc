@@ -56,6 +56,11 @@ class FieldPath {
 
 // ------------------------------------------------------------------------- CDR -> struct
 
+// Reads the fields of a typed message in wire order (typed_fields.h) into an existing object,
+// overwriting every member: strings and vectors are assigned or resized, so their capacity
+// (and that of the strings inside a std::vector<std::string>) is reused. The success path
+// neither allocates once the capacities suffice nor builds a Status: after the first failure
+// every later field is skipped and the path is left pointing at the failing field.
 class CdrReadArchive {
  public:
   CdrReadArchive(std::span<const std::uint8_t> data, bool little_endian)
@@ -66,49 +71,57 @@ class CdrReadArchive {
     if (!ok_) return;
     path_.push(name);
     read(member);
-    path_.pop();
+    if (ok_) path_.pop();
   }
 
   void stamp(const char* name, std::int64_t& stamp_ns) {
     if (!ok_) return;
-    path_.push(name);
     std::int32_t sec = 0;
     std::uint32_t nanosec = 0;
-    if (!in_.read(sec) || !in_.read(nanosec)) {
-      fail();
-    } else {
-      stamp_ns = static_cast<std::int64_t>(sec) * kNsPerSecond + nanosec;
+    if (!in_.read(sec) || !in_.read(nanosec)) [[unlikely]] {
+      path_.push(name);
+      ok_ = false;
+      return;
     }
-    path_.pop();
+    stamp_ns = static_cast<std::int64_t>(sec) * kNsPerSecond + nanosec;
   }
 
-  Status status(std::string_view type_name) const {
-    if (ok_) return Status::ok_status();
-    return {error_.code(),
-            fmt::format("{}: field '{}': {}", type_name, error_path_, error_.message())};
+  bool ok() const { return ok_; }
+
+  // "<type>: field '<path>': <reader error>". Precondition: !ok().
+  [[gnu::cold]] Status error(std::string_view type_name) const {
+    return {in_.error().code(),
+            fmt::format("{}: field '{}': {}", type_name, path_.render(), in_.error().message())};
   }
 
  private:
-  void fail() {
-    ok_ = false;
-    error_ = in_.error();
-    error_path_ = path_.render();
-  }
-
   template <typename T>
   void read(T& value) {
     if constexpr (std::is_same_v<T, bool>) {
       std::uint8_t b = 0;
-      if (!in_.read(b)) return fail();
+      if (!in_.read(b)) [[unlikely]] {
+        ok_ = false;
+        return;
+      }
       value = b != 0;
     } else if constexpr (std::is_arithmetic_v<T>) {
-      if (!in_.read(value)) return fail();
+      if (!in_.read(value)) [[unlikely]]
+        ok_ = false;
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (!in_.read_string(value, 0)) return fail();
+      if (!in_.read_string(value, 0)) [[unlikely]]
+        ok_ = false;
+    } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) {
+      std::uint32_t count = 0;
+      if (!in_.read_count(count, 1, 0) || !in_.read_bytes(value, count)) [[unlikely]] {
+        ok_ = false;
+      }
     } else if constexpr (IsVector<T>::value) {
       using E = typename IsVector<T>::Element;
       std::uint32_t count = 0;
-      if (!in_.read_count(count, min_wire_size<E>(), 0)) return fail();
+      if (!in_.read_count(count, min_wire_size<E>(), 0)) [[unlikely]] {
+        ok_ = false;
+        return;
+      }
       value.resize(count);
       read_elements(value.data(), count);
     } else if constexpr (IsStdArray<T>::value) {
@@ -121,21 +134,23 @@ class CdrReadArchive {
   template <typename E>
   void read_elements(E* elements, std::size_t count) {
     if constexpr (std::is_same_v<E, std::uint8_t>) {
-      if (!in_.read_bytes(elements, count)) fail();
-    } else {
-      for (std::size_t i = 0; i < count && ok_; ++i) {
-        path_.push_index(i);
-        read(elements[i]);
-        path_.pop();
-      }
+      if (!in_.read_bytes(elements, count)) ok_ = false;
+      return;
+    } else if constexpr (std::is_arithmetic_v<E> && !std::is_same_v<E, bool>) {
+      // One bounds check and one copy for the whole array; when it does not fit, the loop
+      // below finds (and names) the first element that does not.
+      if (in_.try_read_array(elements, count)) return;
+    }
+    for (std::size_t i = 0; i < count && ok_; ++i) {
+      path_.push_index(i);
+      read(elements[i]);
+      if (ok_) path_.pop();
     }
   }
 
   CdrReader in_;
   FieldPath path_;
   bool ok_ = true;
-  Status error_;
-  std::string error_path_;
 };
 
 // ----------------------------------------------------------------------- Value -> struct
@@ -294,6 +309,14 @@ class ValueArchive {
   std::string error_path_;
 };
 
+// The error of a header try_plain_encapsulation() rejected, with the type as context.
+[[gnu::cold, gnu::noinline]] Status encapsulation_error(std::span<const std::uint8_t> data,
+                                                        std::string_view type_name) {
+  Result<bool> little_endian = CdrReader::read_encapsulation(data);
+  PARITY_CHECK_MSG(!little_endian.ok(), "try_plain_encapsulation rejected a valid CDR header");
+  return little_endian.status().with_context(type_name);
+}
+
 }  // namespace
 
 template <TypedMessage T>
@@ -310,20 +333,27 @@ Result<T> extract(const Value& value) {
   return message;
 }
 
+// Flattened: the archive, the CdrReader reads and the nested visit_fields() calls are all
+// inlined into one function per message type (the cold error paths stay out of line). GCC
+// otherwise keeps helpers such as read_count() or visit_fields<Vector3> as calls, which for a
+// 300-byte JointState cost as much as the copying.
 template <TypedMessage T>
-Result<T> decode_cdr_as(std::span<const std::uint8_t> data) {
-  auto little = CdrReader::read_encapsulation(data);
-  if (!little.ok()) return little.status().with_context(MessageTraits<T>::kTypeName);
-  T message{};
-  CdrReadArchive archive(data, *little);
-  visit_fields(archive, message);
-  PARITY_RETURN_IF_ERROR(archive.status(MessageTraits<T>::kTypeName));
-  return message;
+[[gnu::flatten]] Status decode_cdr_into(std::span<const std::uint8_t> data, T& out) {
+  bool little_endian = true;
+  if (!CdrReader::try_plain_encapsulation(data, little_endian)) [[unlikely]] {
+    return encapsulation_error(data, MessageTraits<T>::kTypeName);
+  }
+  CdrReadArchive archive(data, little_endian);
+  visit_fields(archive, out);
+  if (archive.ok()) [[likely]] {
+    return {};
+  }
+  return archive.error(MessageTraits<T>::kTypeName);
 }
 
 #define PARITY_INSTANTIATE(Type)                     \
   template Result<Type> extract<Type>(const Value&); \
-  template Result<Type> decode_cdr_as<Type>(std::span<const std::uint8_t>);
+  template Status decode_cdr_into<Type>(std::span<const std::uint8_t>, Type&);
 PARITY_ROS2_FOR_EACH_TYPED_MESSAGE(PARITY_INSTANTIATE)
 #undef PARITY_INSTANTIATE
 

@@ -19,7 +19,8 @@ TEST(PathTemplateTest, CapturesNamedComponentsFromTheEnd) {
 TEST(PathTemplateTest, MixedLiteralsAndWildcards) {
   const auto tmpl = PathTemplate::parse("**/lighting_{lighting}/run_{run}_?.mcap");
   ASSERT_TRUE(tmpl.ok());
-  EXPECT_EQ(tmpl->match("x/lighting_dim/run_12_a.mcap"), (Pairs{{"lighting", "dim"}, {"run", "12"}}));
+  EXPECT_EQ(tmpl->match("x/lighting_dim/run_12_a.mcap"),
+            (Pairs{{"lighting", "dim"}, {"run", "12"}}));
   EXPECT_EQ(tmpl->match("x/lighting_dim/run_12_ab.mcap"), std::nullopt);
   // Regex metacharacters in the template are literal.
   const auto dots = PathTemplate::parse("{a}.(b)+");

@@ -45,7 +45,8 @@ TEST(RolesTest, MappingOverridesDefaultsExactThenLongestPrefix) {
                            {"/cams/*", "camera/any"},
                            {"/cams/wrist/*", "camera/wrist"},
                            {"/nissan/vehicle_speed", "odometry"}};
-  EXPECT_EQ(resolve_role("sensor_msgs/msg/Image", "/camera/color/image_raw", mapping), "camera/top");
+  EXPECT_EQ(resolve_role("sensor_msgs/msg/Image", "/camera/color/image_raw", mapping),
+            "camera/top");
   EXPECT_EQ(resolve_role("sensor_msgs/msg/Image", "/cams/left/image", mapping), "camera/any");
   EXPECT_EQ(resolve_role("sensor_msgs/msg/Image", "/cams/wrist/image", mapping), "camera/wrist");
   EXPECT_EQ(resolve_role("std_msgs/msg/Float32", "/nissan/vehicle_speed", mapping), "odometry");

@@ -54,7 +54,8 @@ TEST(SettingsTest, BadSidecarNamesFileAndLine) {
   const auto result = load_sidecar(dir / "parity.yaml", "x.mcap");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(result.status().message().find("parity.yaml:2: unknown key 'lighting'"), std::string::npos)
+  EXPECT_NE(result.status().message().find("parity.yaml:2: unknown key 'lighting'"),
+            std::string::npos)
       << result.status().message();
 
   write_file(dir / "bad/parity.yaml", "attributes: [1, 2\n");
