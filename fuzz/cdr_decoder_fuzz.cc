@@ -1,15 +1,17 @@
 // libFuzzer target for the ROS 2 message layer. Each input is decoded as a CDR message with a
 // fixed set of schemas (JointState, PointCloud2, Imu, TFMessage and a nested test type with
-// bounded, fixed, wide-string and empty members), through the typed fast path, as JSON, and is
-// also parsed as a ros2msg schema text. Any crash, hang, sanitizer report or unbounded
-// allocation is a bug; error Statuses are expected.
+// bounded, fixed, wide-string and empty members), through the typed fast path (fresh, and into
+// reused objects, which must agree), as JSON, and is also parsed as a ros2msg schema text. Any
+// crash, hang, sanitizer report or unbounded allocation is a bug; error Statuses are expected.
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "parity/formats/ros_msg/cdr_decoder.h"
+#include "parity/formats/ros_msg/cdr_writer.h"
 #include "parity/formats/ros_msg/message_decoder.h"
 #include "parity/formats/ros_msg/msg_definitions.h"
 #include "parity/formats/ros_msg/msg_schema.h"
@@ -66,6 +68,52 @@ void exercise(const Value& value) {
   (void)to_json(value).dump();
 }
 
+// decode_cdr_into an object that already holds `previous` must give exactly decode_cdr_as
+// (compared as re-encoded bytes, so NaNs compare equal).
+template <typename T>
+void check_into(std::span<const std::uint8_t> input, const T& previous) {
+  const auto fresh = decode_cdr_as<T>(input);
+  T reused = previous;
+  const parity::Status status = decode_cdr_into(input, reused);
+  if (status != fresh.status()) __builtin_trap();
+  if (fresh.ok() && encode_cdr(reused) != encode_cdr(*fresh)) __builtin_trap();
+}
+
+// Messages with more elements and longer strings than most inputs decode to.
+struct Previous {
+  JointState joints;
+  TFMessage tf;
+  PointCloud2 cloud;
+};
+
+const Previous& previous() {
+  static const Previous* const kPrevious = [] {
+    auto* p = new Previous();
+    p->joints.header = {1, "a_frame_name_longer_than_sso"};
+    for (int i = 0; i < 9; ++i) {
+      p->joints.name.push_back("joint_name_longer_than_sso_" + std::to_string(i));
+      p->joints.position.push_back(i);
+      p->joints.velocity.push_back(-i);
+      p->joints.effort.push_back(2 * i);
+    }
+    for (int i = 0; i < 3; ++i) {
+      p->tf.transforms.push_back({{i, "parent_frame_longer_than_sso"},
+                                  "child_frame_longer_than_sso",
+                                  {{1, 2, 3}, {0, 0, 0, 1}}});
+    }
+    p->cloud.header = {2, "lidar"};
+    p->cloud.height = 1;
+    p->cloud.width = 4;
+    p->cloud.fields = {{"x", 0, PointField::kFloat32, 1}, {"y", 4, PointField::kFloat32, 1}};
+    p->cloud.point_step = 8;
+    p->cloud.row_step = 32;
+    p->cloud.data.assign(32, 0x5A);
+    p->cloud.is_dense = true;
+    return p;
+  }();
+  return *kPrevious;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -82,6 +130,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto cloud = decode_cdr_as<PointCloud2>(input); cloud.ok()) {
     if (auto xyz = read_xyz(*cloud); xyz.ok() && !xyz->empty()) (void)xyz->back()[2];
   }
+  check_into(input, previous().joints);
+  check_into(input, previous().tf);
+  check_into(input, previous().cloud);
 
   if (auto json = decode_json(input); json.ok()) {
     exercise(*json);

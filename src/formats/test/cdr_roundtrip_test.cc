@@ -1,5 +1,6 @@
 // encode_cdr -> decode_cdr (schema from ros2msg_definition) -> extract<T>, and
-// encode_cdr -> decode_cdr_as<T>, for every typed message; plus exact byte layouts.
+// encode_cdr -> decode_cdr_as<T> / decode_cdr_into, for every typed message; plus exact byte
+// layouts.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -255,6 +256,21 @@ TYPED_TEST(TypedRoundTrip, ThroughTheSchemaDrivenDecoderAndTheTypedFastPath) {
   EXPECT_TRUE(std::equal(again.begin(), again.end(), bytes.begin(), bytes.end()));
 }
 
+TYPED_TEST(TypedRoundTrip, DecodeIntoOverwritesEveryField) {
+  using T = TypeParam;
+  const T original = sample(Tag<T>{});
+  const std::vector<std::uint8_t> bytes = encode_cdr(original);
+  const std::vector<std::uint8_t> default_bytes = encode_cdr(T{});
+  // A field the archive forgot would keep the sample's value, a sequence its old elements.
+  T out = original;
+  ASSERT_TRUE(decode_cdr_into(default_bytes, out).ok());
+  EXPECT_TRUE(out == T{}) << MessageTraits<T>::kTypeName;
+  ASSERT_TRUE(decode_cdr_into(bytes, out).ok());
+  EXPECT_TRUE(out == original) << MessageTraits<T>::kTypeName;
+  ASSERT_TRUE(decode_cdr_into(bytes, out).ok());
+  EXPECT_TRUE(out == original) << MessageTraits<T>::kTypeName;
+}
+
 TYPED_TEST(TypedRoundTrip, TruncationAtEveryByteFailsCleanly) {
   using T = TypeParam;
   const std::vector<std::uint8_t> bytes = encode_cdr(sample(Tag<T>{}));
@@ -271,6 +287,8 @@ TYPED_TEST(TypedRoundTrip, TruncationAtEveryByteFailsCleanly) {
     auto direct = decode_cdr_as<T>(prefix);
     ASSERT_FALSE(tree.ok()) << n;
     ASSERT_FALSE(direct.ok()) << n;
+    T reused = sample(Tag<T>{});
+    EXPECT_EQ(decode_cdr_into(prefix, reused), direct.status()) << n;
     for (const Status& status : {tree.status(), direct.status()}) {
       EXPECT_TRUE(status.code() == StatusCode::kTruncated || status.code() == StatusCode::kCorrupt)
           << status.to_string();
