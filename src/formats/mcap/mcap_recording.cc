@@ -296,9 +296,10 @@ Result<std::vector<fs::path>> files_from_metadata(const fs::path& dir, const fs:
 }
 
 // A directory without metadata.yaml: every .mcap file must be <name>_<i>.mcap with one common
-// <name> and i = 0..n-1.
+// <name> and i = 0..n-1 written without leading zeros, as rosbag2 names split files
+// (`episode_000.mcap, episode_001.mcap` are separate recordings, not one bag).
 Result<std::vector<fs::path>> files_from_names(const fs::path& dir) {
-  static const std::regex kSplit(R"((.*)_(\d+)\.mcap)");
+  static const std::regex kSplit(R"((.*)_(0|[1-9]\d*)\.mcap)");
   std::map<std::uint64_t, fs::path> by_index;
   std::set<std::string> prefixes;
   std::size_t mcap_files = 0;

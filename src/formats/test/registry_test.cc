@@ -196,3 +196,26 @@ TEST(Registry, Rosbag2MetadataListingAMissingFileIsNotFound) {
 
 }  // namespace
 }  // namespace parity
+
+namespace parity {
+namespace {
+
+// Zero-padded numbering is how people name separate episodes; rosbag2 never pads.
+TEST(RegistryTest, ZeroPaddedSeriesIsNotASplitBag) {
+  testing::TempDir dir;
+  for (const char* name : {"episode_000.mcap", "episode_001.mcap"}) {
+    mcap::McapWriterOptions options;
+    auto writer = mcap::McapWriter::create(dir / name, options);
+    ASSERT_TRUE(writer.ok()) << writer.status().to_string();
+    ASSERT_TRUE((*writer)->close().ok());
+  }
+  EXPECT_FALSE(looks_like_recording(dir.path()));
+  EXPECT_TRUE(looks_like_recording(dir / "episode_000.mcap"));
+  DiagnosticCollector diagnostics;
+  const auto opened = open_recording(dir.path(), diagnostics);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kUnsupported);
+}
+
+}  // namespace
+}  // namespace parity
