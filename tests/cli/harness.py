@@ -14,7 +14,7 @@ def shared_data(relative):
     """Path under ../shared/data, or None when shared/ (or the file) is absent."""
     root = os.environ.get("PARITY_SHARED_DIR") or str(Path(__file__).resolve().parents[3] / "shared")
     path = Path(root) / "data" / relative
-    return path if path.exists() else None
+    return path.resolve() if path.exists() else None
 
 
 def require_shared(test, relative):
