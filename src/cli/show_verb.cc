@@ -24,10 +24,11 @@ Verb add_show_verb(CLI::App& app, const GlobalOptions& global) {
         fmt::print("episode   {}\n", episode.id);
         fmt::print("source    {} ({}{})\n", source.path, source.format,
                    source.current ? "" : ", superseded");
-        fmt::print("domain    {}    kind {}    task {}    outcome {}\n",
+        fmt::print("domain    {}    kind {}    task {}    embodiment {}    outcome {}\n",
                    source.domain.empty() ? "-" : source.domain,
                    source.kind.empty() ? "-" : source.kind,
-                   episode.task.empty() ? "-" : episode.task, episode.outcome);
+                   episode.task.empty() ? "-" : episode.task,
+                   episode.embodiment.empty() ? "-" : episode.embodiment, episode.outcome);
         fmt::print("time      {} .. {}  ({:.3f} s, {} messages)\n",
                    format_time_ns(episode.start_ns), format_time_ns(episode.end_ns),
                    episode.duration_s(), episode.message_count);
