@@ -37,8 +37,8 @@ const Diagnostic* first_damage(const std::vector<Diagnostic>& diagnostics) {
   return nullptr;
 }
 
-// Tracks progress over all sources: every source contributes its size twice (hash pass
-// and read pass).
+// Tracks progress over all sources. Every source is passed over twice (hash, then read), so
+// the work is twice its size; the sink is told bytes of data, i.e. half the work done.
 class ProgressTracker {
  public:
   ProgressTracker(std::uint64_t total,
@@ -46,7 +46,7 @@ class ProgressTracker {
       : total_(total), sink_(sink) {}
   void add(std::uint64_t bytes) {
     done_ += bytes;
-    if (sink_) sink_(std::min(done_, total_), total_);
+    if (sink_) sink_(std::min(done_, total_) / 2, total_ / 2);
   }
   // Ends a source: whatever it did not report is counted as done.
   void finish_source(std::uint64_t source_start, std::uint64_t source_total) {

@@ -28,7 +28,8 @@ struct IngestOptions {
   // provenance options) instead of failing the source.
   bool salvage = false;
   std::string args_json = "{}";  // the command line, recorded in the ingest run
-  // (bytes done, bytes total) over all sources; called often, from the calling thread.
+  // (bytes done, bytes total) of source data over all sources (each source counts once, though
+  // it is hashed and then read); called often, from the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
 
