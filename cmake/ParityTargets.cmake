@@ -18,6 +18,13 @@ function(parity_compile_options target)
   endif()
 endfunction()
 
+# Precompiled headers: the heavy third-party headers every file of a target includes. They
+# cut a clean build roughly in half on 2 cores. Off with -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON
+# (the lint build does that: clang-tidy parses sources as they are).
+set(PARITY_PCH_COMMON <string> <vector> <map> <memory> <functional> <optional> <span>
+    <string_view> <fmt/format.h>)
+set(PARITY_PCH_JSON <nlohmann/json.hpp>)
+
 if(PARITY_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
@@ -29,9 +36,9 @@ if(PARITY_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link)
 endif()
 
-# parity_add_stage(NAME <stage> DIRS <dirs relative to src/> DEPS <targets>)
+# parity_add_stage(NAME <stage> DIRS <dirs relative to src/> DEPS <targets> [PCH <headers>])
 function(parity_add_stage)
-  cmake_parse_arguments(ARG "" "NAME" "DIRS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME" "DIRS;DEPS;PCH" ${ARGN})
   set(sources "")
   foreach(dir IN LISTS ARG_DIRS)
     file(GLOB dir_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${dir}/*.cc)
@@ -43,6 +50,7 @@ function(parity_add_stage)
     PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(parity_${ARG_NAME} PUBLIC ${ARG_DEPS})
   parity_compile_options(parity_${ARG_NAME})
+  target_precompile_headers(parity_${ARG_NAME} PRIVATE ${PARITY_PCH_COMMON} ${ARG_PCH})
 
   if(PARITY_TESTS)
     set(tests "")
@@ -56,6 +64,8 @@ function(parity_add_stage)
       target_link_libraries(parity_${ARG_NAME}_test PRIVATE parity_${ARG_NAME} parity_testing
                             GTest::gtest GTest::gtest_main GTest::gmock)
       parity_compile_options(parity_${ARG_NAME}_test)
+      target_precompile_headers(parity_${ARG_NAME}_test PRIVATE ${PARITY_PCH_COMMON} ${ARG_PCH}
+                                <gtest/gtest.h>)
       gtest_discover_tests(parity_${ARG_NAME}_test
         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
         PROPERTIES ENVIRONMENT "PARITY_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared"

@@ -9,7 +9,7 @@ clang-format-14 --dry-run --Werror "${sources[@]}"
 
 build_dir=build/lint
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
-  -DPARITY_BENCHMARKS=OFF >/dev/null
+  -DPARITY_BENCHMARKS=OFF -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON >/dev/null
 mapfile -t tidy_sources < <(printf '%s\n' "${sources[@]}" | grep -E '^src/.*\.cc$' | grep -v '/test/')
 echo "lint: clang-tidy on ${#tidy_sources[@]} files"
 run-clang-tidy-14 -quiet -p "$build_dir" -j "$(nproc)" "${tidy_sources[@]}" >"$build_dir/clang-tidy.log" 2>&1 || {
