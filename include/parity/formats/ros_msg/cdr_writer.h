@@ -61,6 +61,7 @@ class CdrWriter {
 
   void grow(std::size_t extra);
   void put(const void* bytes, std::size_t n) {
+    if (n == 0) return;  // an empty span's data() may be null, which memcpy must not get
     if (size_ + n > buffer_.size()) grow(n);
     std::memcpy(buffer_.data() + size_, bytes, n);
     size_ += n;
