@@ -25,19 +25,32 @@ namespace {
 constinit thread_local bool t_counting = false;
 constinit thread_local std::size_t t_allocations = 0;
 
-void* counted_malloc(std::size_t size) {
+void* counted_malloc_or_null(std::size_t size) noexcept {
   if (t_counting) ++t_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  return std::malloc(size == 0 ? 1 : size);
+}
+
+void* counted_malloc(std::size_t size) {
+  if (void* p = counted_malloc_or_null(size)) return p;
   throw std::bad_alloc();
 }
 
 }  // namespace
 
+// Every non-aligned form, so that no allocation made by one runtime's operator new is released
+// by our free() (AddressSanitizer reports such a pair as alloc-dealloc-mismatch). The aligned
+// forms keep their default (paired) implementations.
 void* operator new(std::size_t size) {
   return counted_malloc(size);
 }
 void* operator new[](std::size_t size) {
   return counted_malloc(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
+  return counted_malloc_or_null(size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
+  return counted_malloc_or_null(size);
 }
 void operator delete(void* p) noexcept {
   std::free(p);
@@ -49,6 +62,12 @@ void operator delete(void* p, std::size_t /*size*/) noexcept {
   std::free(p);
 }
 void operator delete[](void* p, std::size_t /*size*/) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept {
   std::free(p);
 }
 
@@ -157,6 +176,7 @@ TEST(AllocationCounter, SeesAllocationsMadeOnThisThread) {
   {
     AllocationCounter counter;
     auto* numbers = new std::vector<double>(1000);
+    g_sink = numbers;
     g_sink = numbers->data();
     std::string text(100, 'x');
     g_sink = text.data();

@@ -413,8 +413,8 @@ Result<T> extract(const Value& value);
 // lengths, strings no longer), decoding another allocates nothing. Meant for loops over
 // millions of 1 kHz JointState / Imu messages with one reused object.
 // Errors: kTruncated / kCorrupt / kUnsupported, "<type>: field '<path>': offset <n>: <what>" (or
-// "<type>: offset 0: ..." for the encapsulation header), as for decode_cdr(). On error `out`
-// is valid but holds an unspecified mix of old and new values.
+// "<type>: offset 0: ..." for the encapsulation header), with the codes and field paths of
+// decode_cdr(). On error `out` is valid but holds an unspecified mix of old and new values.
 template <TypedMessage T>
 Status decode_cdr_into(std::span<const std::uint8_t> data, T& out);
 
