@@ -15,25 +15,8 @@ namespace {
 
 // Fewest wire bytes one element of `type` occupies (a sequence element, or one of N).
 std::uint64_t element_min_size(const MsgSchema& schema, const FieldType& type) {
-  switch (type.primitive) {
-    case PrimitiveType::kBool:
-    case PrimitiveType::kByte:
-    case PrimitiveType::kChar:
-    case PrimitiveType::kInt8:
-    case PrimitiveType::kUint8: return 1;
-    case PrimitiveType::kInt16:
-    case PrimitiveType::kUint16: return 2;
-    case PrimitiveType::kInt32:
-    case PrimitiveType::kUint32:
-    case PrimitiveType::kFloat32:
-    case PrimitiveType::kString:
-    case PrimitiveType::kWString: return 4;
-    case PrimitiveType::kInt64:
-    case PrimitiveType::kUint64:
-    case PrimitiveType::kFloat64: return 8;
-    case PrimitiveType::kMessage: return schema.type(type.message_index).min_wire_size;
-  }
-  return 1;
+  return type.primitive == PrimitiveType::kMessage ? schema.type(type.message_index).min_wire_size
+                                                   : primitive_min_size(type.primitive);
 }
 
 bool is_byte_like(PrimitiveType type) {

@@ -108,29 +108,6 @@ std::optional<PrimitiveType> find_primitive(std::string_view name) {
   return std::nullopt;
 }
 
-// Wire size of a scalar primitive; 4 (the length prefix) for strings.
-std::uint64_t primitive_min_size(PrimitiveType type) {
-  switch (type) {
-    case PrimitiveType::kBool:
-    case PrimitiveType::kByte:
-    case PrimitiveType::kChar:
-    case PrimitiveType::kInt8:
-    case PrimitiveType::kUint8: return 1;
-    case PrimitiveType::kInt16:
-    case PrimitiveType::kUint16: return 2;
-    case PrimitiveType::kInt32:
-    case PrimitiveType::kUint32:
-    case PrimitiveType::kFloat32:
-    case PrimitiveType::kString:
-    case PrimitiveType::kWString: return 4;
-    case PrimitiveType::kInt64:
-    case PrimitiveType::kUint64:
-    case PrimitiveType::kFloat64: return 8;
-    case PrimitiveType::kMessage: return 1;
-  }
-  return 1;
-}
-
 Result<std::uint32_t> parse_bound(std::string_view text) {
   std::uint32_t value = 0;
   const char* last = text.data() + text.size();
@@ -736,6 +713,28 @@ Result<MsgSchema> parse_ros2msg(std::string_view type_name, std::string_view tex
     PARITY_RETURN_IF_ERROR(resolver.visit(i, 0));
   }
   return schema;
+}
+
+std::uint64_t primitive_min_size(PrimitiveType type) {
+  switch (type) {
+    case PrimitiveType::kBool:
+    case PrimitiveType::kByte:
+    case PrimitiveType::kChar:
+    case PrimitiveType::kInt8:
+    case PrimitiveType::kUint8: return 1;
+    case PrimitiveType::kInt16:
+    case PrimitiveType::kUint16: return 2;
+    case PrimitiveType::kInt32:
+    case PrimitiveType::kUint32:
+    case PrimitiveType::kFloat32:
+    case PrimitiveType::kString:
+    case PrimitiveType::kWString: return 4;
+    case PrimitiveType::kInt64:
+    case PrimitiveType::kUint64:
+    case PrimitiveType::kFloat64: return 8;
+    case PrimitiveType::kMessage: return 1;
+  }
+  return 1;
 }
 
 }  // namespace parity::ros2

@@ -58,6 +58,10 @@ enum class PrimitiveType : std::uint8_t {
 // The .msg spelling of a primitive ("float64"); "message" for kMessage.
 std::string_view primitive_type_name(PrimitiveType type);
 
+// Fewest CDR wire bytes of one scalar of `type`: its size, 4 (the length prefix) for strings,
+// and 1 for kMessage (the caller knows the message's own minimum).
+std::uint64_t primitive_min_size(PrimitiveType type);
+
 enum class ArrayKind : std::uint8_t {
   kNone,       // a single value
   kFixed,      // T[N]: N elements, no count on the wire
