@@ -18,7 +18,7 @@ help:
 	@echo "make bench   run the benchmarks (side-by-side ratios)"
 	@echo "make fuzz    run each libFuzzer target for FUZZ_SECONDS (default 60)"
 	@echo "make format  clang-format every source file in place"
-	@echo "make lint    check formatting and run clang-tidy"
+	@echo "make lint    check formatting and run clang-tidy on every library source"
 
 deps:
 	@scripts/install-deps.sh
@@ -28,10 +28,11 @@ build: deps
 	@cmake --build --preset $(BUILD_PRESET) -j $(JOBS)
 
 # The full suite, as CI runs it: an ASan+UBSan build with -Werror running every test (unit,
-# corruption, CLI), then lint (clang-format, clang-tidy), then each fuzzer for FUZZ_SECONDS.
+# corruption, CLI), the clang-format check, then each fuzzer for FUZZ_SECONDS.
+# (clang-tidy runs in `make lint`; it is not yet part of the timed CI run.)
 test: deps
 	@$(MAKE) --no-print-directory test-unit BUILD_PRESET=ci
-	@$(MAKE) --no-print-directory lint
+	@scripts/lint.sh --format-only
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make test: all suites passed"
 

@@ -143,11 +143,13 @@ class [[nodiscard]] Result {
 // argument) do not shadow each other.
 #define PARITY_RETURN_IF_ERROR(expr) \
   PARITY_RETURN_IF_ERROR_IMPL(PARITY_STATUS_CONCAT(parity_status_, __LINE__), expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `tmp` is a fresh variable name.
 #define PARITY_RETURN_IF_ERROR_IMPL(tmp, expr) \
   do {                                         \
     ::parity::Status tmp = (expr);             \
     if (!tmp.ok()) return tmp;                 \
   } while (false)
+// NOLINTEND(bugprone-macro-parentheses)
 
 // `lhs = value of expr` or returns its Status. `lhs` may declare a variable: `auto x`.
 #define PARITY_ASSIGN_OR_RETURN(lhs, expr) \

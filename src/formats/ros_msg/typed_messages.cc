@@ -378,11 +378,13 @@ template <TypedMessage T>
   return field_error(data, little_endian, out);
 }
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `Type` is a type name in template arguments.
 #define PARITY_INSTANTIATE(Type)                     \
   template Result<Type> extract<Type>(const Value&); \
   template Status decode_cdr_into<Type>(std::span<const std::uint8_t>, Type&);
 PARITY_ROS2_FOR_EACH_TYPED_MESSAGE(PARITY_INSTANTIATE)
 #undef PARITY_INSTANTIATE
+// NOLINTEND(bugprone-macro-parentheses)
 
 // ------------------------------------------------------------------------- point clouds
 
