@@ -48,7 +48,7 @@ bench: deps
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzzers
 	@scripts/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
 
 format: deps
