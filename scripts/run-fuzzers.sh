@@ -7,8 +7,10 @@ seconds=${2:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="$root/../shared/data"
 status=0
-for fuzzer in "$build_dir"/*_fuzz; do
+ran=0
+for fuzzer in "$build_dir"/fuzz/*_fuzz; do
   [ -x "$fuzzer" ] || continue
+  ran=$((ran + 1))
   name=$(basename "$fuzzer" _fuzz)
   work=$(mktemp -d)
   seeds=("$work")
@@ -30,4 +32,8 @@ for fuzzer in "$build_dir"/*_fuzz; do
   fi
   rm -rf "$work"
 done
+if [ "$ran" -eq 0 ]; then
+  echo "run-fuzzers: no fuzz targets found in $build_dir/fuzz"
+  exit 1
+fi
 exit $status
