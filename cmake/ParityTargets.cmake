@@ -44,6 +44,14 @@ function(parity_add_stage)
     file(GLOB dir_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${dir}/*.cc)
     list(APPEND sources ${dir_sources})
   endforeach()
+  if(NOT sources)
+    # A stage whose sources are still to be written: an interface target keeps dependents
+    # linking.
+    add_library(parity_${ARG_NAME} INTERFACE)
+    target_include_directories(parity_${ARG_NAME} INTERFACE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(parity_${ARG_NAME} INTERFACE ${ARG_DEPS})
+    return()
+  endif()
   add_library(parity_${ARG_NAME} STATIC ${sources})
   target_include_directories(parity_${ARG_NAME}
     PUBLIC ${PROJECT_SOURCE_DIR}/include

@@ -11,6 +11,7 @@ packages=(
   # libraries
   libzstd-dev liblz4-dev libbz2-dev libxxhash-dev libsqlite3-dev sqlite3
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  libhdf5-dev libjpeg-dev libpng-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd
   python3 python3-numpy

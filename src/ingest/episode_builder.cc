@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "parity/core/hash.h"
+#include "parity/formats/tensor.h"
 #include "parity/ingest/version.h"
 
 namespace parity {
@@ -32,6 +33,110 @@ std::string attribute_key(std::string key) {
 
 bool is_field_key(std::string_view key) {
   return std::find(std::begin(kFieldKeys), std::end(kFieldKeys), key) != std::end(kFieldKeys);
+}
+
+bool is_valid_outcome(std::string_view outcome) {
+  return outcome == "success" || outcome == "failure" || outcome == "partial" ||
+         outcome == "unknown";
+}
+
+// The attributes of one episode: the source's, then the container's per-episode metadata,
+// which overrides what the file declared at source level ("metadata" origin) but never what the
+// user declared (command line, sidecar, path template).
+std::vector<Attribute> episode_attributes(const std::vector<Attribute>& source_attributes,
+                                          const DeclaredSettings& settings,
+                                          const EpisodeInfo& episode) {
+  DeclaredSettings merged;
+  for (const Attribute& attribute : source_attributes) {
+    merged.set(attribute.key, attribute.value, attribute.origin);
+  }
+  const auto user_declared = [&](const std::string& key) {
+    const Attribute* declared = settings.find(key);
+    return declared != nullptr && declared->origin != "metadata";
+  };
+  for (const auto& [raw_key, value] : episode.attributes) {
+    const std::string key = attribute_key(raw_key);
+    if (!user_declared(key)) merged.set(key, parse_attribute_value(value), "metadata");
+  }
+  if (!episode.name.empty() && !user_declared("episode_name")) {
+    merged.set("episode_name", AttributeValue(episode.name), "metadata");
+  }
+  return std::move(merged.attributes);
+}
+
+// A field (task, embodiment, outcome) of one episode: the user's declaration, else the
+// container's per-episode value, else the container's source-level value.
+std::string episode_field(const DeclaredSettings& settings, const EpisodeInfo& episode,
+                          std::string_view key) {
+  const Attribute* declared = settings.find(key);
+  if (declared != nullptr && declared->origin != "metadata") {
+    return attribute_value_to_string(declared->value);
+  }
+  if (const auto it = episode.attributes.find(std::string(key)); it != episode.attributes.end()) {
+    return it->second;
+  }
+  return declared == nullptr ? "" : attribute_value_to_string(declared->value);
+}
+
+StreamRecord stream_record(const StreamInfo& stream, const StreamSpan& span,
+                           const DeclaredSettings& settings) {
+  StreamRecord record;
+  record.name = stream.topic;
+  record.role = resolve_role(stream.type, stream.topic, settings.roles);
+  record.type = stream.type;
+  record.encoding = stream.message_encoding;
+  record.message_count = span.message_count;
+  record.start_ns = span.start_ns;
+  record.end_ns = span.end_ns;
+  if (span.message_count > 1 && span.end_ns > span.start_ns) {
+    record.rate_hz = static_cast<double>(span.message_count - 1) /
+                     (static_cast<double>(span.end_ns - span.start_ns) * 1e-9);
+  }
+  nlohmann::json metadata = nlohmann::json::object();
+  metadata["schema_encoding"] = stream.schema_encoding;
+  if (stream.message_encoding == kTensorEncoding) metadata["tensor"] = stream.schema;
+  for (const auto& [key, value] : stream.metadata) metadata["channel"][key] = value;
+  record.metadata_json = metadata.dump();
+  return record;
+}
+
+EpisodeRecord build_episode(const RecordingInfo& info, const EpisodeInfo& info_episode,
+                            const SourceHashes& hashes, const DeclaredSettings& settings,
+                            const SourceRecord& source, const std::string& options_json) {
+  EpisodeRecord episode;
+  episode.index = info_episode.index;
+  episode.id = episode_id(hashes.content_hash, episode.index);
+  episode.source_id = source.id;
+  episode.task = episode_field(settings, info_episode, "task");
+  episode.embodiment = episode_field(settings, info_episode, "embodiment");
+  const std::string outcome = episode_field(settings, info_episode, "outcome");
+  episode.outcome = outcome.empty() ? "unknown" : outcome;
+  if (!is_valid_outcome(episode.outcome)) episode.outcome = "unknown";
+  episode.start_ns = info_episode.start_ns;
+  episode.end_ns = info_episode.end_ns;
+  episode.message_count = info_episode.message_count;
+  episode.attributes = episode_attributes(source.attributes, settings, info_episode);
+  std::erase_if(episode.attributes,
+                [](const Attribute& attribute) { return is_field_key(attribute.key); });
+
+  for (const StreamSpan& span : info_episode.streams) {
+    const StreamInfo* stream = info.find_stream(span.stream_id);
+    if (stream != nullptr) episode.streams.push_back(stream_record(*stream, span, settings));
+  }
+
+  for (std::size_t i = 0; i < info.files.size(); ++i) {
+    ProvenanceRecord provenance;
+    provenance.file = info.files[i].string();
+    provenance.file_hash = i < hashes.file_hashes.size() ? hashes.file_hashes[i] : "";
+    provenance.file_bytes = i < hashes.file_sizes.size() ? hashes.file_sizes[i] : 0;
+    provenance.byte_start = 0;
+    provenance.byte_end = provenance.file_bytes;
+    provenance.reader = info.format;
+    provenance.reader_version = std::string(parity_version());
+    provenance.options_json = options_json;
+    episode.provenance.push_back(std::move(provenance));
+  }
+  return episode;
 }
 
 }  // namespace
@@ -111,52 +216,10 @@ BuiltSource build_source(const std::filesystem::path& source_path, const Recordi
     if (!is_field_key(attribute.key)) source.attributes.push_back(attribute);
   }
 
-  EpisodeRecord episode;
-  episode.index = 0;
-  episode.id = episode_id(hashes.content_hash, episode.index);
-  episode.source_id = source.id;
-  episode.task = field_value(settings, "task");
-  episode.embodiment = field_value(settings, "embodiment");
-  const std::string outcome = field_value(settings, "outcome");
-  episode.outcome = outcome.empty() ? "unknown" : outcome;
-  episode.start_ns = info.start_ns;
-  episode.end_ns = info.end_ns;
-  episode.message_count = info.message_count;
-  episode.attributes = source.attributes;
-
-  for (const StreamInfo& stream : info.streams) {
-    StreamRecord record;
-    record.name = stream.topic;
-    record.role = resolve_role(stream.type, stream.topic, settings.roles);
-    record.type = stream.type;
-    record.encoding = stream.message_encoding;
-    record.message_count = stream.message_count;
-    record.start_ns = stream.start_ns;
-    record.end_ns = stream.end_ns;
-    if (stream.message_count > 1 && stream.end_ns > stream.start_ns) {
-      record.rate_hz = static_cast<double>(stream.message_count - 1) /
-                       (static_cast<double>(stream.end_ns - stream.start_ns) * 1e-9);
-    }
-    nlohmann::json metadata = nlohmann::json::object();
-    metadata["schema_encoding"] = stream.schema_encoding;
-    for (const auto& [key, value] : stream.metadata) metadata["channel"][key] = value;
-    record.metadata_json = metadata.dump();
-    episode.streams.push_back(std::move(record));
+  for (const EpisodeInfo& info_episode : info.episodes) {
+    built.episodes.push_back(
+        build_episode(info, info_episode, hashes, settings, source, options_json));
   }
-
-  for (std::size_t i = 0; i < info.files.size(); ++i) {
-    ProvenanceRecord provenance;
-    provenance.file = info.files[i].string();
-    provenance.file_hash = i < hashes.file_hashes.size() ? hashes.file_hashes[i] : "";
-    provenance.file_bytes = i < hashes.file_sizes.size() ? hashes.file_sizes[i] : 0;
-    provenance.byte_start = 0;
-    provenance.byte_end = provenance.file_bytes;
-    provenance.reader = info.format;
-    provenance.reader_version = std::string(parity_version());
-    provenance.options_json = options_json;
-    episode.provenance.push_back(std::move(provenance));
-  }
-  built.episodes.push_back(std::move(episode));
   return built;
 }
 

@@ -95,7 +95,7 @@ class SourceIngester {
     if (existing) {
       result.outcome = SourceOutcome::kUnchanged;
       result.messages = info.message_count;
-      result.episodes = 1;
+      result.episodes = info.episodes.size();
       result.diagnostics = diagnostics.diagnostics();
       return {};
     }
@@ -143,11 +143,12 @@ class SourceIngester {
     return settings;
   }
 
-  // Streams every message once: validates CRCs and framing, and checks the per-stream counts
-  // the summary claims against what is really there.
+  // Streams every message once: validates CRCs and framing, and checks the per-stream and
+  // per-episode counts the summary or index claims against what is really there.
   Status read_all(Recording& recording, std::uint64_t size, DiagnosticCollector& diagnostics) {
     const RecordingInfo& info = recording.info();
     std::map<std::uint32_t, std::uint64_t> counts;
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> episode_counts;
     ReadOptions read_options;
     const std::uint64_t start = progress_.done();
     std::uint64_t reported = 0;
@@ -159,15 +160,31 @@ class SourceIngester {
     };
     PARITY_RETURN_IF_ERROR(recording.read_messages(read_options, [&](const MessageView& message) {
       ++counts[message.stream->id];
+      if (info.episodes.size() > 1) ++episode_counts[{message.episode, message.stream->id}];
       return Status{};
     }));
     progress_.finish_source(start, size);
+    const std::string file = info.files.empty() ? "" : info.files.front().string();
     for (const StreamInfo& stream : info.streams) {
       const std::uint64_t seen = counts[stream.id];
       if (seen != stream.message_count) {
-        diagnostics.warn(info.files.empty() ? "" : info.files.front().string(), std::nullopt,
+        diagnostics.warn(file, std::nullopt,
                          fmt::format("topic {}: the index lists {} messages but {} were read",
                                      stream.topic, stream.message_count, seen));
+      }
+    }
+    if (info.episodes.size() <= 1) return {};
+    for (const EpisodeInfo& episode : info.episodes) {
+      for (const StreamSpan& span : episode.streams) {
+        const std::uint64_t seen = episode_counts[{episode.index, span.stream_id}];
+        if (seen == span.message_count) continue;
+        const StreamInfo* stream = info.find_stream(span.stream_id);
+        diagnostics.warn(
+            file, std::nullopt,
+            fmt::format("episode {} ({}), topic {}: the index lists {} messages but "
+                        "{} were read",
+                        episode.index, episode.name, stream == nullptr ? "?" : stream->topic,
+                        span.message_count, seen));
       }
     }
     return {};

@@ -19,11 +19,12 @@ bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
+// Topic segments split at '/' and, for dataset keys such as "observation.images.top", at '.'.
 std::vector<std::string_view> segments(std::string_view topic) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
   while (start <= topic.size()) {
-    const std::size_t end = std::min(topic.find('/', start), topic.size());
+    const std::size_t end = std::min(topic.find_first_of("/.", start), topic.size());
     if (end > start) out.push_back(topic.substr(start, end - start));
     start = end + 1;
   }
@@ -31,7 +32,7 @@ std::vector<std::string_view> segments(std::string_view topic) {
 }
 
 // Words that say "this is a camera stream" without naming which camera.
-constexpr std::array<std::string_view, 21> kGenericCameraWords = {"camera",
+constexpr std::array<std::string_view, 23> kGenericCameraWords = {"camera",
                                                                   "cameras",
                                                                   "cam",
                                                                   "image",
@@ -51,7 +52,9 @@ constexpr std::array<std::string_view, 21> kGenericCameraWords = {"camera",
                                                                   "camera_info",
                                                                   "aligned_depth_to_color",
                                                                   "image_rect_raw",
-                                                                  "points"};
+                                                                  "points",
+                                                                  "obs",
+                                                                  "steps"};
 
 std::string camera_name(std::string_view topic) {
   for (std::string_view segment : segments(topic)) {
@@ -59,11 +62,14 @@ std::string camera_name(std::string_view topic) {
         kGenericCameraWords.end()) {
       continue;
     }
-    std::string name(segment);
-    for (char& c : name) {
-      if (c == '.') c = '_';
+    // "agentview_image" -> "agentview" (robomimic names its cameras <camera>_image).
+    for (std::string_view suffix : {"_image", "_images", "_rgb"}) {
+      if (segment.size() > suffix.size() && segment.ends_with(suffix)) {
+        segment.remove_suffix(suffix.size());
+        break;
+      }
     }
-    return name;
+    return std::string(segment);
   }
   return "main";
 }
@@ -71,6 +77,42 @@ std::string camera_name(std::string_view topic) {
 bool is_command_topic(std::string_view topic) {
   return contains(topic, "cmd") || contains(topic, "command") || contains(topic, "action") ||
          contains(topic, "target") || contains(topic, "goal");
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Roles of the per-step arrays of HDF5, RLDS and LeRobot datasets, from the last segment of
+// their key: robomimic "obs/robot0_eef_pos", ALOHA "observations/qpos", RLDS "steps/action",
+// LeRobot "observation.state".
+std::string array_role(std::string_view type, std::string_view topic) {
+  const std::vector<std::string_view> parts = segments(topic);
+  const std::string last = parts.empty() ? "" : lowercase(parts.back());
+  const auto is_one_of = [&](std::initializer_list<std::string_view> words) {
+    return std::find(words.begin(), words.end(), last) != words.end();
+  };
+  if (type == "parity/String") {
+    return contains(last, "language") || contains(last, "instruction") ? "language" : "text";
+  }
+  if (is_one_of({"states"})) return "sim_state";  // robosuite: the flattened MuJoCo state
+  if (is_one_of({"state", "qpos", "joint_pos", "joint_positions", "joint_state", "joint_states"})) {
+    return "joints";
+  }
+  if (contains(last, "action") ||
+      is_one_of({"right_dpos", "right_dquat", "left_dpos", "left_dquat", "gripper_actuations"})) {
+    return "action";
+  }
+  if (is_one_of({"qvel", "joint_vel", "joint_velocities"})) return "joint_velocities";
+  if (is_one_of({"effort", "joint_effort", "joint_torques"})) return "effort";
+  if (contains(last, "eef")) return "eef";
+  if (contains(last, "gripper")) return "gripper";
+  if (is_one_of({"reward", "rewards"})) return "reward";
+  if (contains(last, "language")) return "language";
+  return "";
 }
 
 }  // namespace
@@ -81,6 +123,8 @@ std::string default_role(std::string_view type, std::string_view topic) {
   std::transform(lower_topic.begin(), lower_topic.end(), lower_topic.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const bool depth = contains(lower_topic, "depth") || contains(type, "Depth");
+  // next_obs/* of robomimic repeats obs/* one step later: no role of its own.
+  if (type.starts_with("parity/") && lower_topic.starts_with("next_obs")) return "";
   if (name == "Image" || name == "CompressedImage") {
     return (depth ? "depth/" : "camera/") + camera_name(topic);
   }
@@ -105,6 +149,7 @@ std::string default_role(std::string_view type, std::string_view topic) {
   if (name == "WrenchStamped" || name == "Wrench") return "force_torque";
   if (name == "BatteryState") return "battery";
   if (name == "Log" && contains(topic, "rosout")) return "log";
+  if (type == "parity/Tensor" || type == "parity/String") return array_role(type, topic);
   if (is_command_topic(topic)) return "action";
   return "";
 }

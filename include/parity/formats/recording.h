@@ -1,6 +1,10 @@
-// The reader contract every container format implements (MCAP now; ROS 1 bags, rosbag2
-// sqlite, HDF5, RLDS and LeRobot later). Ingest, `parity info` and `parity dump` see
+// The reader contract every container format implements (MCAP, ROS 1 bags, rosbag2 sqlite,
+// HDF5 demonstrations, RLDS / TFRecord, LeRobot). Ingest, `parity info` and `parity dump` see
 // recordings only through this interface.
+//
+// Message-oriented containers (MCAP, bags) deliver each message in its wire encoding (`cdr`,
+// `ros1`, `json`, ...). Array-oriented containers (HDF5, RLDS, LeRobot) deliver one message
+// per time step and stream in the encodings of parity/formats/tensor.h.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +35,33 @@ struct StreamInfo {
   std::uint64_t message_count = 0;
   std::int64_t start_ns = 0;  // log time of the first message; 0 when count == 0
   std::int64_t end_ns = 0;    // log time of the last message; 0 when count == 0
+};
+
+// Message count and log-time range of one stream within one episode.
+struct StreamSpan {
+  std::uint32_t stream_id = 0;
+  std::uint64_t message_count = 0;
+  std::int64_t start_ns = 0;  // 0 when message_count == 0
+  std::int64_t end_ns = 0;
+};
+
+// One episode of a recording. A message container (an MCAP file, a ROS bag, a rosbag2 bag) is
+// one episode covering everything; an HDF5 demo file, an RLDS shard or a LeRobot dataset holds
+// one episode per demonstration.
+struct EpisodeInfo {
+  std::uint32_t index = 0;  // 0-based, dense, in the container's order
+  std::string name;         // the container's own name ("demo_3", "episode_000012"); "" when
+                            // the recording is a single episode
+  std::uint64_t message_count = 0;
+  std::int64_t start_ns = 0;  // log time of the first message; 0 when message_count == 0
+  std::int64_t end_ns = 0;    // log time of the last message
+  // Streams the episode uses, sorted by id (every stream of the recording for single-episode
+  // containers, including those with no messages).
+  std::vector<StreamSpan> streams;
+  // Metadata the container keeps per episode (robomimic filter-key membership, RLDS episode
+  // metadata, a LeRobot task, ...). Keys match [A-Za-z0-9_./-]+; ingest turns them into
+  // catalog attributes (numbers and true/false become typed values).
+  std::map<std::string, std::string> attributes;
 };
 
 // A named key/value record stored in the file (MCAP Metadata records).
@@ -65,6 +96,9 @@ struct RecordingInfo {
   std::uint64_t chunk_count = 0;
   std::map<std::string, std::uint64_t> chunk_compression_counts;  // "zstd" -> n, "" = none
   bool indexed = false;  // true when the summary/index fast path was used
+  // Never empty once open_recording() returns: single-episode containers hold one entry
+  // (see whole_recording_episode()).
+  std::vector<EpisodeInfo> episodes;
 
   const StreamInfo* find_stream(std::uint32_t id) const;
 };
@@ -79,6 +113,7 @@ struct MessageView {
   std::span<const std::uint8_t> data;  // serialized message in stream->message_encoding
   std::size_t file_index = 0;          // index into RecordingInfo::files
   std::uint64_t file_offset = 0;       // byte offset of the record in its file (or of its chunk)
+  std::uint32_t episode = 0;           // index into RecordingInfo::episodes
 };
 
 struct ReadOptions {
@@ -86,6 +121,8 @@ struct ReadOptions {
   std::optional<std::uint64_t> limit;    // stop after this many delivered messages
   std::optional<std::int64_t> start_ns;  // inclusive log-time bound
   std::optional<std::int64_t> end_ns;    // exclusive log-time bound
+  std::optional<std::uint32_t> episode;  // only this episode's messages (readers of
+                                         // multi-episode containers seek straight to it)
   bool log_time_order = false;           // true: deliver in log-time order (costs memory
                                          // bounded by the overlap of chunks); false: file order
   // Called with (bytes consumed so far, total bytes) as reading advances; may be empty.
@@ -105,6 +142,11 @@ class Recording {
   // delivered; errors that stop reading are returned. Not thread-safe.
   virtual Status read_messages(const ReadOptions& options, const MessageCallback& on_message) = 0;
 };
+
+// The one episode of a single-episode recording: index 0, no name, the recording's counts and
+// time range, one span per stream (from StreamInfo). Readers call it once `streams`,
+// `message_count`, `start_ns` and `end_ns` are final.
+EpisodeInfo whole_recording_episode(const RecordingInfo& info);
 
 // The format registry: picks a reader from the path (file magic first, then layout) and
 // opens it. A rosbag2 directory (metadata.yaml + *_N.mcap, or *.mcap files alone) opens as

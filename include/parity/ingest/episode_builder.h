@@ -31,9 +31,13 @@ DeclaredSettings metadata_settings(const RecordingInfo& info);
 // The episode id: xxh3-128 hex of "<content hash>:<index>". Stable across re-ingests.
 std::string episode_id(const std::string& content_hash, std::int64_t index);
 
-// Builds the source and its episode (an MCAP file or a rosbag2 bag is one episode) from the
-// recording's info, the hashes and the merged settings. `settings` must already be
-// validated (validate_field_values). `options_json` is recorded in the provenance.
+// Builds the source and its episodes (one per RecordingInfo::episodes entry: an MCAP file or a
+// bag is one, an HDF5 demo file or an RLDS shard many) from the recording's info, the hashes
+// and the merged settings. `settings` must already be validated (validate_field_values).
+// Per-episode container metadata (EpisodeInfo::attributes) becomes episode attributes and may
+// set task / embodiment / outcome, unless the user declared them (command line, sidecar, path);
+// an outcome outside {success, failure, partial, unknown} is recorded as "unknown". A named
+// episode gets the attribute `episode_name`. `options_json` is recorded in the provenance.
 struct BuiltSource {
   SourceRecord source;
   std::vector<EpisodeRecord> episodes;

@@ -36,6 +36,7 @@ class McapRecording final : public Recording {
   Status read_messages(const ReadOptions& options, const MessageCallback& on_message) override {
     if (options.end_ns && *options.end_ns <= 0) return {};
     if (options.limit && *options.limit == 0) return {};
+    if (options.episode && *options.episode != 0) return {};  // one episode: index 0
     std::set<std::string> topics(options.topics.begin(), options.topics.end());
     // Per part: the reader options and a cursor.
     std::vector<std::unique_ptr<McapMessageCursor>> cursors(parts_.size());
@@ -233,6 +234,7 @@ Result<std::unique_ptr<Recording>> open_parts(const std::vector<fs::path>& files
       }
     }
   }
+  info.episodes.push_back(whole_recording_episode(info));
   return std::unique_ptr<Recording>(new McapRecording(std::move(parts), std::move(info)));
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "formats/ros_msg/tensor_value.h"
 #include "formats/ros_msg/utf8.h"
 #include "parity/formats/ros_msg/cdr_decoder.h"
 #include "parity/formats/ros_msg/msg_definitions.h"
@@ -142,10 +143,18 @@ Result<MessageDecoder> MessageDecoder::for_stream(const StreamInfo& stream) {
     decoder.encoding_ = MessageEncoding::kJson;
     return decoder;
   }
+  if (stream.message_encoding == kTensorEncoding || stream.message_encoding == kImageEncoding ||
+      stream.message_encoding == kTextEncoding) {
+    auto layout = tensor_layout(stream);
+    if (!layout.ok()) return context(layout.status());
+    decoder.encoding_ = MessageEncoding::kTensor;
+    decoder.tensor_ = std::make_shared<const TensorLayout>(std::move(layout).value());
+    return decoder;
+  }
   if (stream.message_encoding != "cdr") {
     return context(
         unsupported(fmt::format("message encoding '{}' is not supported (supported: "
-                                "cdr with ros2msg schemas, json)",
+                                "cdr with ros2msg schemas, json, tensor, image, text)",
                                 stream.message_encoding)));
   }
   decoder.encoding_ = MessageEncoding::kCdr;
@@ -171,8 +180,12 @@ Result<MessageDecoder> MessageDecoder::for_stream(const StreamInfo& stream) {
 }
 
 Result<Value> MessageDecoder::decode(std::span<const std::uint8_t> data) const {
-  Result<Value> value =
-      encoding_ == MessageEncoding::kJson ? decode_json(data) : decode_cdr(*schema_, data);
+  Result<Value> value = Value();
+  switch (encoding_) {
+    case MessageEncoding::kJson: value = decode_json(data); break;
+    case MessageEncoding::kTensor: value = decode_tensor_message(*tensor_, data); break;
+    case MessageEncoding::kCdr: value = decode_cdr(*schema_, data); break;
+  }
   if (!value.ok()) return value.status().with_context(topic_);
   return value;
 }

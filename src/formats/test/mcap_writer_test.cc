@@ -258,7 +258,7 @@ TEST(McapWriter, FileOpensThroughTheRegistry) {
   ASSERT_TRUE((*writer)->close().ok());
 
   DiagnosticCollector diagnostics;
-  auto recording = open_recording(path, diagnostics);
+  auto recording = mcap::open_mcap_recording(path, diagnostics);
   ASSERT_TRUE(recording.ok()) << recording.status().to_string();
   const RecordingInfo& info = (*recording)->info();
   EXPECT_EQ(info.format, "mcap");

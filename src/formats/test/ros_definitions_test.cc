@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "parity/formats/mcap/mcap_recording.h"
 #include "parity/formats/recording.h"
 #include "parity/formats/ros_msg/msg_definitions.h"
 #include "parity/formats/ros_msg/msg_schema.h"
@@ -63,7 +64,7 @@ TEST(Ros2MsgDefinition, MatchesTheSchemasInRealRecordings) {
     const auto path = testing::shared_data(file);
     if (!path) GTEST_SKIP() << "../shared/data/" << file << " is absent";
     DiagnosticCollector diagnostics;
-    auto recording = open_recording(*path, diagnostics);
+    auto recording = mcap::open_mcap_recording(*path, diagnostics);
     ASSERT_TRUE(recording.ok()) << recording.status().to_string();
     for (const StreamInfo& stream : (*recording)->info().streams) {
       const std::string_view ours_text = ros2msg_definition(stream.type);

@@ -85,9 +85,9 @@ TEST(MessageDecoder, UnsupportedEncodingsAreNamed) {
   auto decoder = MessageDecoder::for_stream(stream);
   ASSERT_FALSE(decoder.ok());
   EXPECT_EQ(decoder.status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(decoder.status().message(),
-            "topic /pose: message encoding 'protobuf' is not supported (supported: cdr with "
-            "ros2msg schemas, json)");
+  EXPECT_THAT(decoder.status().message(),
+              ::testing::StartsWith("topic /pose: message encoding 'protobuf' is not supported "
+                                    "(supported: cdr with ros2msg schemas, json"));
 
   for (const char* encoding : {"flatbuffer", "cbor", "msgpack", "ros1", ""}) {
     stream.message_encoding = encoding;

@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 
+#include "parity/formats/mcap/mcap_recording.h"
 #include "parity/formats/recording.h"
 #include "parity/formats/ros_msg/cdr_decoder.h"
 #include "parity/formats/ros_msg/message_decoder.h"
@@ -34,7 +35,7 @@ struct DecodedRecording {
 DecodedRecording decode_all(const std::filesystem::path& path) {
   DecodedRecording out;
   DiagnosticCollector diagnostics;
-  auto recording = open_recording(path, diagnostics);
+  auto recording = mcap::open_mcap_recording(path, diagnostics);
   if (!recording.ok()) {
     out.errors.push_back(recording.status().to_string());
     return out;
@@ -115,7 +116,7 @@ TEST(Ros2RealData, RerunSensorMsgsHandVerifiedValues) {
   const DecodedRecording decoded = decode_all(path);
   ASSERT_THAT(decoded.errors, ElementsAre());
   DiagnosticCollector diagnostics;
-  auto recording = open_recording(path, diagnostics);
+  auto recording = mcap::open_mcap_recording(path, diagnostics);
   ASSERT_TRUE(recording.ok());
   const RecordingInfo& info = (*recording)->info();
   const auto decoder_for = [&](const std::string& topic) {
@@ -271,7 +272,7 @@ TEST(Ros2RealData, Rosbag2CdrTestBasicTypesAndArrays) {
   EXPECT_EQ(decoded.decoded.at("/array_topic"), 4u);
 
   DiagnosticCollector diagnostics;
-  auto recording = open_recording(path, diagnostics);
+  auto recording = mcap::open_mcap_recording(path, diagnostics);
   ASSERT_TRUE(recording.ok());
   const StreamInfo* arrays = stream_of((*recording)->info(), "/array_topic");
   ASSERT_NE(arrays, nullptr);
@@ -317,7 +318,7 @@ TEST(Ros2RealData, Rosbag2ServiceEventsAndParameterEvents) {
   EXPECT_EQ(decoded.decoded.at("/parameter_events"), 7u);
 
   DiagnosticCollector diagnostics;
-  auto recording = open_recording(path, diagnostics);
+  auto recording = mcap::open_mcap_recording(path, diagnostics);
   ASSERT_TRUE(recording.ok());
   const StreamInfo* events = stream_of((*recording)->info(), "/add_two_ints/_service_event");
   ASSERT_NE(events, nullptr);

@@ -1,5 +1,6 @@
 #include "parity/ingest/episode_builder.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -67,6 +68,7 @@ TEST(EpisodeBuilderTest, BuildsOneEpisodeWithRolesFieldsAndProvenance) {
   camera.type = "sensor_msgs/msg/Image";
   camera.message_count = 100;
   info.streams = {imu, camera};
+  info.episodes = {whole_recording_episode(info)};
   SourceHashes hashes{{"aa"}, {1234}, "aa"};
   DeclaredSettings settings;
   settings.set("domain", std::string("field"), "cli");
@@ -92,6 +94,74 @@ TEST(EpisodeBuilderTest, BuildsOneEpisodeWithRolesFieldsAndProvenance) {
   ASSERT_EQ(episode.provenance.size(), 1U);
   EXPECT_EQ(episode.provenance[0].byte_end, 1234U);
   EXPECT_EQ(episode.provenance[0].file_hash, "aa");
+}
+
+TEST(EpisodeBuilderTest, BuildsOneEpisodePerContainerEpisodeWithItsOwnSpansAndAttributes) {
+  RecordingInfo info;
+  info.format = "hdf5-robomimic";
+  info.files = {"/data/demos.hdf5"};
+  StreamInfo actions;
+  actions.id = 0;
+  actions.topic = "actions";
+  actions.type = "parity/Tensor";
+  actions.message_encoding = "tensor";
+  actions.schema = "float32[7]";
+  StreamInfo image = actions;
+  image.id = 1;
+  image.topic = "obs/agentview_image";
+  image.type = "parity/Image";
+  image.schema = "uint8[84,84,3]";
+  info.streams = {actions, image};
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    EpisodeInfo episode;
+    episode.index = i;
+    episode.name = fmt::format("demo_{}", i + 1);
+    episode.message_count = 2 * (10 + i);
+    episode.end_ns = (9 + i) * 50'000'000;
+    episode.streams = {{0, 10 + i, 0, episode.end_ns}, {1, 10 + i, 0, episode.end_ns}};
+    episode.attributes = {{"filter_key.train", i < 2 ? "true" : "false"},
+                          {"num_samples", std::to_string(10 + i)}};
+    if (i == 2) episode.attributes["task"] = "lift";
+    if (i == 1) episode.attributes["outcome"] = "dropped";
+    info.episodes.push_back(episode);
+  }
+  SourceHashes hashes{{"bb"}, {99}, "bb"};
+  DeclaredSettings settings;
+  settings.set("task", std::string("stack"), "metadata");  // from the file: episode attrs win
+  settings.set("embodiment", std::string("panda"), "cli");
+
+  const BuiltSource built = build_source("/data/demos.hdf5", info, hashes, settings, "{}");
+  ASSERT_EQ(built.episodes.size(), 3U);
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    const EpisodeRecord& episode = built.episodes[i];
+    EXPECT_EQ(episode.index, i);
+    EXPECT_EQ(episode.id, episode_id("bb", i));
+    EXPECT_EQ(episode.message_count, 2 * (10 + i));
+    EXPECT_EQ(episode.embodiment, "panda");
+    ASSERT_EQ(episode.streams.size(), 2U);
+    EXPECT_EQ(episode.streams[0].message_count, 10 + i);
+    EXPECT_EQ(episode.streams[0].role, "action");
+    EXPECT_EQ(episode.streams[1].role, "camera/agentview");
+    EXPECT_DOUBLE_EQ(episode.streams[0].rate_hz, 20.0);
+    EXPECT_NE(episode.streams[1].metadata_json.find("uint8[84,84,3]"), std::string::npos);
+    const auto find = [&](std::string_view key) -> const Attribute* {
+      for (const Attribute& a : episode.attributes) {
+        if (a.key == key) return &a;
+      }
+      return nullptr;
+    };
+    ASSERT_NE(find("episode_name"), nullptr);
+    EXPECT_EQ(attribute_value_to_string(find("episode_name")->value),
+              fmt::format("demo_{}", i + 1));
+    ASSERT_NE(find("filter_key.train"), nullptr);
+    EXPECT_EQ(find("filter_key.train")->value, AttributeValue(i < 2));
+    ASSERT_NE(find("num_samples"), nullptr);
+    EXPECT_EQ(find("num_samples")->value, AttributeValue(10.0 + i));
+    EXPECT_EQ(find("task"), nullptr);  // a field, not an attribute
+  }
+  EXPECT_EQ(built.episodes[0].task, "stack");
+  EXPECT_EQ(built.episodes[2].task, "lift");
+  EXPECT_EQ(built.episodes[1].outcome, "unknown");  // "dropped" is not an outcome
 }
 
 }  // namespace

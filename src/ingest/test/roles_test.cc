@@ -40,6 +40,40 @@ TEST(RolesTest, DefaultsFromTypeAndTopic) {
   }
 }
 
+TEST(RolesTest, DefaultsForDatasetArrays) {
+  const RoleCase cases[] = {
+      {"parity/Image", "obs/agentview_image", "camera/agentview"},
+      {"parity/Image", "obs/robot0_eye_in_hand_image", "camera/robot0_eye_in_hand"},
+      {"parity/Image", "next_obs/agentview_image", ""},
+      {"parity/Image", "observations/images/top", "camera/top"},
+      {"parity/Image", "observation.images.cam_high", "camera/cam_high"},
+      {"parity/Image", "observation.images.depth", "depth/main"},
+      {"parity/CompressedImage", "steps/observation/image_0", "camera/image_0"},
+      {"parity/Tensor", "actions", "action"},
+      {"parity/Tensor", "action", "action"},
+      {"parity/Tensor", "steps/action", "action"},
+      {"parity/Tensor", "states", "sim_state"},
+      {"parity/Tensor", "observation.state", "joints"},
+      {"parity/Tensor", "steps/observation/state", "joints"},
+      {"parity/Tensor", "observations/qpos", "joints"},
+      {"parity/Tensor", "observations/qvel", "joint_velocities"},
+      {"parity/Tensor", "joint_torques", "effort"},
+      {"parity/Tensor", "right_dpos", "action"},
+      {"parity/Tensor", "gripper_actuations", "action"},
+      {"parity/Tensor", "obs/robot0_eef_pos", "eef"},
+      {"parity/Tensor", "obs/robot0_gripper_qpos", "gripper"},
+      {"parity/Tensor", "rewards", "reward"},
+      {"parity/Tensor", "dones", ""},
+      {"parity/Tensor", "steps/is_first", ""},
+      {"parity/Tensor", "steps/language_embedding", "language"},
+      {"parity/String", "steps/language_instruction", "language"},
+      {"parity/String", "steps/notes", "text"},
+  };
+  for (const RoleCase& c : cases) {
+    EXPECT_EQ(default_role(c.type, c.topic), c.role) << c.type << " on " << c.topic;
+  }
+}
+
 TEST(RolesTest, MappingOverridesDefaultsExactThenLongestPrefix) {
   const RoleMap mapping = {{"/camera/color/image_raw", "camera/top"},
                            {"/cams/*", "camera/any"},

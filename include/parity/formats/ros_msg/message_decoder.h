@@ -3,7 +3,12 @@
 //
 // Supported (MCAP registry message encodings):
 //   - `cdr` with a `ros2msg` schema (or no schema, when ros2msg_definition() knows the type);
-//   - `json`: UTF-8 JSON, one document per message (the schema is not needed).
+//   - `json`: UTF-8 JSON, one document per message (the schema is not needed);
+//   - the array encodings of parity/formats/tensor.h (`tensor`, `image`, `text`): a
+//     parity/Tensor step becomes nested arrays by shape (uint8 steps one byte blob), a
+//     parity/Image a sensor_msgs/msg/Image-shaped struct, a parity/CompressedImage a
+//     sensor_msgs/msg/CompressedImage-shaped one and a parity/String a std_msgs/msg/String-shaped
+//     one, so extract<Image>() and friends read them like ROS messages (header stamp 0).
 // Everything else (`ros2idl` schemas, `protobuf`, `flatbuffer`, `cbor`, `msgpack`, `ros1`, ...)
 // is kUnsupported with the encoding named, so callers can count and skip such streams.
 #pragma once
@@ -22,7 +27,9 @@
 
 namespace parity::ros2 {
 
-enum class MessageEncoding : std::uint8_t { kCdr, kJson };
+struct TensorLayout;
+
+enum class MessageEncoding : std::uint8_t { kCdr, kJson, kTensor };
 
 class MessageDecoder {
  public:
@@ -38,7 +45,7 @@ class MessageDecoder {
   MessageEncoding encoding() const { return encoding_; }
   const std::string& topic() const { return topic_; }
   const std::string& type_name() const { return type_name_; }
-  // The parsed schema for kCdr; nullptr for kJson.
+  // The parsed schema for kCdr; nullptr otherwise.
   const MsgSchema* schema() const { return schema_.get(); }
 
  private:
@@ -46,6 +53,7 @@ class MessageDecoder {
   std::string topic_;
   std::string type_name_;
   std::shared_ptr<const MsgSchema> schema_;
+  std::shared_ptr<const TensorLayout> tensor_;  // kTensor only
 };
 
 // Parses one UTF-8 JSON document into a Value: objects become structs (members in document
