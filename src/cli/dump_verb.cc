@@ -1,4 +1,4 @@
-// `parity dump FILE [--topic T] [--limit N]`: print decoded messages.
+// `parity dump FILE [--topic T] [--episode N] [--limit N]`: print decoded messages.
 //
 // Text mode prints one line per message; --json prints JSON Lines (one object per message,
 // so output streams and `jq -c` works on it). Streams whose encoding Parity cannot decode
@@ -22,6 +22,7 @@ struct DumpArgs {
   std::uint64_t limit = 0;
   std::string bytes = "summary";
   std::size_t max_array = 64;
+  std::optional<std::uint32_t> episode;
 };
 
 Result<ros2::BytesFormat> bytes_format(const std::string& text) {
@@ -42,6 +43,8 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
   command->add_option("-n,--limit", args->limit, "Stop after N messages (0 = all)");
   command->add_option("--bytes", args->bytes, "How to print byte blobs: summary | base64 | array");
   command->add_option("--max-array", args->max_array, "Print at most N items of long arrays");
+  command->add_option("-e,--episode", args->episode,
+                      "Only episode N of a multi-episode recording (see `parity info`)");
   return {
       command, [&global, args]() -> Status {
         ros2::JsonOptions json_options;
@@ -56,8 +59,13 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
             return not_found(fmt::format("{}: no topic '{}' in this recording", args->path, topic));
           }
         }
+        if (args->episode && *args->episode >= recording->info().episodes.size()) {
+          return not_found(fmt::format("{}: no episode {} (the recording has {})", args->path,
+                                       *args->episode, recording->info().episodes.size()));
+        }
         std::map<std::uint32_t, Result<ros2::MessageDecoder>> decoders;
         ReadOptions options;
+        options.episode = args->episode;
         options.topics = args->topics;
         if (args->limit > 0) options.limit = args->limit;
         options.log_time_order = true;
@@ -78,7 +86,8 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
             error = value.status().message();
           }
           if (global.json) {
-            nlohmann::json line = {{"topic", message.stream->topic},
+            nlohmann::json line = {{"episode", message.episode},
+                                   {"topic", message.stream->topic},
                                    {"type", message.stream->type},
                                    {"encoding", message.stream->message_encoding},
                                    {"log_time_ns", message.log_time_ns},

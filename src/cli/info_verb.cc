@@ -13,6 +13,17 @@
 namespace parity::cli {
 namespace {
 
+bool synthetic_clock(const RecordingInfo& info) {
+  return std::any_of(info.streams.begin(), info.streams.end(), [](const StreamInfo& s) {
+    const auto it = s.metadata.find("time_source");
+    return it != s.metadata.end() && it->second == "synthetic";
+  });
+}
+
+double duration_s_between(std::int64_t start_ns, std::int64_t end_ns) {
+  return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) * 1e-9 : 0.0;
+}
+
 nlohmann::json info_json(const RecordingInfo& info, const RoleMap& roles,
                          const std::vector<Diagnostic>& diagnostics) {
   nlohmann::json streams = nlohmann::json::array();
@@ -48,8 +59,24 @@ nlohmann::json info_json(const RecordingInfo& info, const RoleMap& roles,
                      {"offset", d.offset ? nlohmann::json(*d.offset) : nlohmann::json()},
                      {"message", d.message}});
   }
-  const double duration_s =
-      info.end_ns > info.start_ns ? static_cast<double>(info.end_ns - info.start_ns) * 1e-9 : 0.0;
+  nlohmann::json episodes = nlohmann::json::array();
+  for (const EpisodeInfo& e : info.episodes) {
+    nlohmann::json spans = nlohmann::json::array();
+    for (const StreamSpan& span : e.streams) {
+      spans.push_back({{"id", span.stream_id},
+                       {"count", span.message_count},
+                       {"start_ns", span.start_ns},
+                       {"end_ns", span.end_ns}});
+    }
+    episodes.push_back({{"index", e.index},
+                        {"name", e.name},
+                        {"message_count", e.message_count},
+                        {"start_ns", e.start_ns},
+                        {"end_ns", e.end_ns},
+                        {"duration_s", duration_s_between(e.start_ns, e.end_ns)},
+                        {"attributes", e.attributes},
+                        {"streams", spans}});
+  }
   return {{"format", info.format},
           {"profile", info.profile},
           {"library", info.library},
@@ -58,7 +85,9 @@ nlohmann::json info_json(const RecordingInfo& info, const RoleMap& roles,
           {"message_count", info.message_count},
           {"start_ns", info.start_ns},
           {"end_ns", info.end_ns},
-          {"duration_s", duration_s},
+          {"duration_s", duration_s_between(info.start_ns, info.end_ns)},
+          {"episode_count", info.episodes.size()},
+          {"episodes", episodes},
           {"chunk_count", info.chunk_count},
           {"chunk_compression", info.chunk_compression_counts},
           {"indexed", info.indexed},
@@ -68,9 +97,29 @@ nlohmann::json info_json(const RecordingInfo& info, const RoleMap& roles,
           {"diagnostics", notes}};
 }
 
+// Episodes listed in full by the text output; longer lists show the first and last few.
+constexpr std::size_t kEpisodesShown = 12;
+
+void print_episodes(const RecordingInfo& info) {
+  TextTable table({"episode", "name", "messages", "duration"},
+                  {TextTable::Align::kRight, TextTable::Align::kLeft, TextTable::Align::kRight,
+                   TextTable::Align::kRight});
+  const std::size_t n = info.episodes.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (n > kEpisodesShown && i == kEpisodesShown / 2) {
+      table.add_row({"...", fmt::format("({} more)", n - kEpisodesShown), "", ""});
+      i = n - kEpisodesShown / 2;
+    }
+    const EpisodeInfo& e = info.episodes[i];
+    table.add_row({std::to_string(e.index), e.name.empty() ? "-" : e.name,
+                   std::to_string(e.message_count),
+                   fmt::format("{:.3f} s", duration_s_between(e.start_ns, e.end_ns))});
+  }
+  fmt::print("\n{}", table.render(48));
+}
+
 void print_human(const RecordingInfo& info, const RoleMap& roles) {
-  const double duration_s =
-      info.end_ns > info.start_ns ? static_cast<double>(info.end_ns - info.start_ns) * 1e-9 : 0.0;
+  const double duration_s = duration_s_between(info.start_ns, info.end_ns);
   std::string files;
   for (const auto& f : info.files)
     files += (files.empty() ? "" : "\n                   ") + f.string();
@@ -85,13 +134,26 @@ void print_human(const RecordingInfo& info, const RoleMap& roles) {
   fmt::print("Format:            {}{}{}\n", info.format,
              info.profile.empty() ? "" : " (profile " + info.profile + ")",
              info.library.empty() ? "" : ", written by " + info.library);
-  fmt::print("Duration:          {:.3f} s\n", duration_s);
-  fmt::print("Start:             {} ({})\n", format_time_ns(info.start_ns), info.start_ns);
-  fmt::print("End:               {} ({})\n", format_time_ns(info.end_ns), info.end_ns);
+  if (info.episodes.size() > 1) {
+    double total_s = 0;
+    for (const EpisodeInfo& e : info.episodes) total_s += duration_s_between(e.start_ns, e.end_ns);
+    fmt::print("Duration:          {:.3f} s over {} episodes\n", total_s, info.episodes.size());
+  } else {
+    fmt::print("Duration:          {:.3f} s\n", duration_s);
+  }
+  if (synthetic_clock(info)) {
+    fmt::print("Clock:             synthetic (step index x period; the format records no time)\n");
+  } else {
+    fmt::print("Start:             {} ({})\n", format_time_ns(info.start_ns), info.start_ns);
+    fmt::print("End:               {} ({})\n", format_time_ns(info.end_ns), info.end_ns);
+  }
   fmt::print("Messages:          {}\n", info.message_count);
-  fmt::print("Chunks:            {}{}\n", info.chunk_count,
-             compression.empty() ? "" : " (" + compression + ")");
-  fmt::print("Index:             {}\n", info.indexed ? "summary section" : "sequential scan");
+  fmt::print("Episodes:          {}\n", info.episodes.size());
+  if (info.chunk_count > 0) {
+    fmt::print("Chunks:            {}{}\n", info.chunk_count,
+               compression.empty() ? "" : " (" + compression + ")");
+  }
+  fmt::print("Index:             {}\n", info.indexed ? "index used" : "sequential scan");
   if (!info.metadata.empty()) {
     std::string names;
     for (const MetadataRecord& m : info.metadata) names += (names.empty() ? "" : ", ") + m.name;
@@ -107,6 +169,7 @@ void print_human(const RecordingInfo& info, const RoleMap& roles) {
                    role.empty() ? "-" : role});
   }
   fmt::print("\n{}", table.render(64));
+  if (info.episodes.size() > 1) print_episodes(info);
 }
 
 }  // namespace

@@ -44,10 +44,8 @@ Result<std::vector<fs::path>> discover_sources(const fs::path& input) {
     return out;
   }
   if (!fs::is_directory(input, ec)) {
-    return unsupported(fmt::format(
-        "{}: not a recording Parity can read (supported: MCAP files, rosbag2 directories with "
-        "MCAP storage)",
-        input.string()));
+    return unsupported(fmt::format("{}: not a recording Parity can read; {}", input.string(),
+                                   supported_formats()));
   }
   walk(input, out, 0);
   return out;

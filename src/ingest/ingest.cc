@@ -29,10 +29,11 @@ std::uint64_t path_size(const fs::path& path) {
   return total;
 }
 
-// Damage a reader recovered from: anything at warning level or above.
+// Damage a reader recovered from (kError: bytes that exist were skipped). Warnings are kept
+// with the result and shown, but do not stop a source.
 const Diagnostic* first_damage(const std::vector<Diagnostic>& diagnostics) {
   for (const Diagnostic& diagnostic : diagnostics) {
-    if (diagnostic.severity != Severity::kInfo) return &diagnostic;
+    if (diagnostic.severity == Severity::kError) return &diagnostic;
   }
   return nullptr;
 }
@@ -168,9 +169,9 @@ class SourceIngester {
     for (const StreamInfo& stream : info.streams) {
       const std::uint64_t seen = counts[stream.id];
       if (seen != stream.message_count) {
-        diagnostics.warn(file, std::nullopt,
-                         fmt::format("topic {}: the index lists {} messages but {} were read",
-                                     stream.topic, stream.message_count, seen));
+        diagnostics.error(file, std::nullopt,
+                          fmt::format("topic {}: the index lists {} messages but {} were read",
+                                      stream.topic, stream.message_count, seen));
       }
     }
     if (info.episodes.size() <= 1) return {};
@@ -179,7 +180,7 @@ class SourceIngester {
         const std::uint64_t seen = episode_counts[{episode.index, span.stream_id}];
         if (seen == span.message_count) continue;
         const StreamInfo* stream = info.find_stream(span.stream_id);
-        diagnostics.warn(
+        diagnostics.error(
             file, std::nullopt,
             fmt::format("episode {} ({}), topic {}: the index lists {} messages but "
                         "{} were read",

@@ -13,6 +13,15 @@
 
 namespace parity {
 
+// What a diagnostic means for the data delivered:
+//   kInfo     a note; nothing is missing (a zero-width dataset not delivered as a stream).
+//   kWarning  the input departs from its format or its own declarations, and the reader
+//             handled it without losing bytes that exist (a damaged summary read around by a
+//             sequential scan, meta counts that disagree with the data, a declared file absent,
+//             episodes cut short by the writer).
+//   kError    damage: bytes that exist could not be read (CRC mismatch, truncated record or
+//             chunk, undecodable framing) and were skipped; what is delivered is incomplete.
+//             Ingest refuses a source with kError diagnostics unless --salvage is given.
 enum class Severity : std::uint8_t { kInfo, kWarning, kError };
 
 std::string_view severity_name(Severity severity);

@@ -123,8 +123,10 @@ struct ReadOptions {
   std::optional<std::int64_t> end_ns;    // exclusive log-time bound
   std::optional<std::uint32_t> episode;  // only this episode's messages (readers of
                                          // multi-episode containers seek straight to it)
-  bool log_time_order = false;           // true: deliver in log-time order (costs memory
-                                         // bounded by the overlap of chunks); false: file order
+  // true: deliver in log-time order (costs memory bounded by the overlap of chunks); false:
+  // file order. Multi-episode containers always deliver episode by episode in index order
+  // (their episodes may each start at 0 on a synthetic clock), time-ordered within each.
+  bool log_time_order = false;
   // Called with (bytes consumed so far, total bytes) as reading advances; may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
@@ -148,16 +150,23 @@ class Recording {
 // `message_count`, `start_ns` and `end_ns` are final.
 EpisodeInfo whole_recording_episode(const RecordingInfo& info);
 
-// The format registry: picks a reader from the path (file magic first, then layout) and
-// opens it. A rosbag2 directory (metadata.yaml + *_N.mcap, or *.mcap files alone) opens as
-// one recording. Errors name the path: kNotFound, kUnsupported (no reader recognises it, the
+// The format registry: picks a reader from the path (file magic first, then extension, then
+// directory layout) and opens it. A rosbag2 directory (metadata.yaml + MCAP or sqlite3
+// storage, or <name>_N.mcap files alone) and an RLDS dataset directory each open as one
+// recording. Errors name the path: kNotFound, kUnsupported (no reader recognises it, the
 // message lists the supported formats), kCorrupt / kTruncated from the reader.
 // `diagnostics` must outlive the returned recording.
 Result<std::unique_ptr<Recording>> open_recording(const std::filesystem::path& path,
                                                   DiagnosticSink& diagnostics);
 
+// The formats open_recording() reads, as one sentence for error messages and --help.
+std::string_view supported_formats();
+
 // True when open_recording() would recognise `path` as a recording on its own (used by
-// ingest to discover episodes under a directory). Cheap: looks at the name and magic only.
+// ingest to discover episodes under a directory). Cheap: looks at the name and magic only. A
+// file with a recording's extension (.mcap, .bag, .db3, .hdf5, .h5) counts even when damaged or
+// empty, so ingest reports it rather than skipping it; TFRecord shards count only through their
+// dataset directory.
 bool looks_like_recording(const std::filesystem::path& path);
 
 }  // namespace parity

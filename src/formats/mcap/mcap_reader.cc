@@ -322,7 +322,7 @@ Status McapReader::Impl::walk(const RecordCallback& visit, const RecordStreamOpt
   Record record;
   while (true) {
     if (pos == size) {
-      report_once(Severity::kWarning, pos,
+      report_once(Severity::kError, pos,
                   "the file ends without a Footer record (truncated?); stopped reading here");
       stop_at(pos);
       return {};
@@ -348,14 +348,14 @@ Status McapReader::Impl::walk(const RecordCallback& visit, const RecordStreamOpt
             std::span<std::uint8_t> copy = chunk_buffer.resize(partial.size());
             std::memcpy(copy.data(), partial.data(), partial.size());
             why += "; recovering the complete records of the truncated uncompressed chunk";
-            report_once(Severity::kWarning, pos, fmt::format("truncated file: {}", why));
+            report_once(Severity::kError, pos, fmt::format("truncated file: {}", why));
             bad_chunks.insert(pos);
             stop_at(pos);
             return walk_chunk(pos, chunk_buffer.view(), visit);
           }
         }
       }
-      report_once(Severity::kWarning, pos,
+      report_once(Severity::kError, pos,
                   fmt::format("truncated file: {}; stopped reading here", why));
       stop_at(pos);
       return {};
@@ -998,14 +998,14 @@ class SummaryLoader {
   Result<bool> load() {
     const std::uint64_t size = impl_.source.size();
     if (size < impl_.header_end + kFooterAndMagicSize) {
-      return reject(Severity::kWarning, size,
+      return reject(Severity::kError, size,
                     "the file is too short to end with a Footer and the magic (truncated?); "
                     "reading sequentially");
     }
     const std::uint64_t footer_at = size - kFooterAndMagicSize;
     PARITY_ASSIGN_OR_RETURN(auto tail, impl_.window.read(footer_at, kFooterAndMagicSize, false));
     if (!has_mcap_magic(tail.subspan(kRecordPrefixSize + kFooterContentSize))) {
-      return reject(Severity::kWarning, size - kMagic.size(),
+      return reject(Severity::kError, size - kMagic.size(),
                     "the file does not end with the MCAP magic (truncated?); reading "
                     "sequentially");
     }

@@ -9,6 +9,7 @@
 #include "formats/ros_msg/utf8.h"
 #include "parity/formats/ros_msg/cdr_decoder.h"
 #include "parity/formats/ros_msg/msg_definitions.h"
+#include "parity/formats/ros_msg/ros1_decoder.h"
 
 namespace parity::ros2 {
 namespace {
@@ -151,10 +152,18 @@ Result<MessageDecoder> MessageDecoder::for_stream(const StreamInfo& stream) {
     decoder.tensor_ = std::make_shared<const TensorLayout>(std::move(layout).value());
     return decoder;
   }
+  if (stream.message_encoding == "ros1") {
+    auto schema = ros1_schema_for_stream(stream);  // errors name the topic already
+    if (!schema.ok()) return schema.status();
+    decoder.encoding_ = MessageEncoding::kRos1;
+    decoder.schema_ = std::make_shared<const MsgSchema>(std::move(schema).value());
+    return decoder;
+  }
   if (stream.message_encoding != "cdr") {
     return context(
         unsupported(fmt::format("message encoding '{}' is not supported (supported: "
-                                "cdr with ros2msg schemas, json, tensor, image, text)",
+                                "cdr with ros2msg schemas, json, ros1 with ros1msg schemas, "
+                                "tensor, image, text)",
                                 stream.message_encoding)));
   }
   decoder.encoding_ = MessageEncoding::kCdr;
@@ -185,6 +194,7 @@ Result<Value> MessageDecoder::decode(std::span<const std::uint8_t> data) const {
     case MessageEncoding::kJson: value = decode_json(data); break;
     case MessageEncoding::kTensor: value = decode_tensor_message(*tensor_, data); break;
     case MessageEncoding::kCdr: value = decode_cdr(*schema_, data); break;
+    case MessageEncoding::kRos1: value = decode_ros1(*schema_, data); break;
   }
   if (!value.ok()) return value.status().with_context(topic_);
   return value;

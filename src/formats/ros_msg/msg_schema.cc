@@ -14,6 +14,15 @@
 namespace parity::ros2 {
 namespace {
 
+// Which .msg dialect a text is in. ROS 1 (genmsg): `time` and `duration` are primitives
+// {uint32 secs, uint32 nsecs} and {int32 secs, int32 nsecs}, `Header` is std_msgs/Header
+// {uint32 seq, time stamp, string frame_id}, `byte` is an int8, and a string constant's value is
+// the rest of its line, verbatim.
+enum class Dialect : std::uint8_t { kRos2, kRos1 };
+
+constexpr std::string_view kRos1Time = "ros1/msg/Time";
+constexpr std::string_view kRos1Duration = "ros1/msg/Duration";
+
 constexpr std::uint64_t kSaturated = std::numeric_limits<std::uint64_t>::max();
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
@@ -127,7 +136,8 @@ std::string_view package_of(std::string_view full_name) {
 
 // Parses the type token of a field line ("float64[<=3]", "string<=10", "Header",
 // "geometry_msgs/Point[]"). `package` resolves unqualified message names.
-Result<FieldType> parse_field_type(std::string_view token, std::string_view package) {
+Result<FieldType> parse_field_type(std::string_view token, std::string_view package,
+                                   Dialect dialect) {
   FieldType type;
   std::string_view base = token;
   if (!base.empty() && base.back() == ']') {
@@ -165,9 +175,11 @@ Result<FieldType> parse_field_type(std::string_view token, std::string_view pack
   }
   type.primitive = PrimitiveType::kMessage;
   if (base == "time") {
-    type.message_type = "builtin_interfaces/msg/Time";
+    type.message_type =
+        dialect == Dialect::kRos1 ? std::string(kRos1Time) : "builtin_interfaces/msg/Time";
   } else if (base == "duration") {
-    type.message_type = "builtin_interfaces/msg/Duration";
+    type.message_type =
+        dialect == Dialect::kRos1 ? std::string(kRos1Duration) : "builtin_interfaces/msg/Duration";
   } else if (base == "Header") {
     type.message_type = "std_msgs/msg/Header";
   } else if (base.find('/') == std::string_view::npos) {
@@ -404,7 +416,7 @@ Result<std::vector<Section>> split_sections(std::string_view root_name, std::str
   return sections;
 }
 
-Result<MsgType> parse_section(const Section& section) {
+Result<MsgType> parse_section(const Section& section, Dialect dialect) {
   MsgType type;
   type.name = section.name;
   const std::string_view package = package_of(section.name);
@@ -444,7 +456,7 @@ Result<MsgType> parse_section(const Section& section) {
         !is_space(rest[name_end])) {
       return fail(corrupt(fmt::format("invalid character in the name {}", quote(rest))));
     }
-    auto field_type = parse_field_type(type_token, package);
+    auto field_type = parse_field_type(type_token, package, dialect);
     if (!field_type.ok()) return fail(field_type.status());
     if (!names.insert(std::string(name)).second) {
       return fail(corrupt(fmt::format("duplicate name '{}'", name)));
@@ -454,7 +466,16 @@ Result<MsgType> parse_section(const Section& section) {
         return fail(corrupt(fmt::format("constant '{}' must have a primitive scalar type, found {}",
                                         name, quote(type_token))));
       }
-      auto value = parse_scalar(*field_type, after.substr(1));
+      FieldType literal_type = *field_type;
+      if (dialect == Dialect::kRos1 && literal_type.primitive == PrimitiveType::kByte) {
+        literal_type.primitive = PrimitiveType::kInt8;  // ROS 1 byte is signed
+      }
+      auto value = parse_scalar(literal_type, after.substr(1));
+      if (dialect == Dialect::kRos1 && field_type->primitive == PrimitiveType::kString) {
+        // genmsg: everything after the '=' is the value, '#' included, whitespace trimmed.
+        const std::size_t eq = line.text.find('=');
+        value = Value(std::string(trim(line.text.substr(eq + 1))));
+      }
       if (!value.ok()) {
         return fail(value.status().with_context(fmt::format("constant '{}'", name)));
       }
@@ -480,7 +501,7 @@ Result<MsgType> parse_section(const Section& section) {
 
 // Built-in definitions used when a schema references them without defining them (the ROS 1
 // `time` / `duration` primitives).
-std::optional<MsgType> builtin_type(std::string_view name) {
+std::optional<MsgType> builtin_type(std::string_view name, Dialect dialect) {
   const auto scalar = [](PrimitiveType primitive) {
     FieldType type;
     type.primitive = primitive;
@@ -488,6 +509,27 @@ std::optional<MsgType> builtin_type(std::string_view name) {
   };
   MsgType type;
   type.name = std::string(name);
+  if (dialect == Dialect::kRos1) {
+    // genmsg's built-in `time` / `duration` (roscpp_core rostime) and std_msgs/Header.
+    if (name == kRos1Time) {
+      type.fields.push_back({"secs", scalar(PrimitiveType::kUint32), Value(), 0});
+      type.fields.push_back({"nsecs", scalar(PrimitiveType::kUint32), Value(), 0});
+      return type;
+    }
+    if (name == kRos1Duration) {
+      type.fields.push_back({"secs", scalar(PrimitiveType::kInt32), Value(), 0});
+      type.fields.push_back({"nsecs", scalar(PrimitiveType::kInt32), Value(), 0});
+      return type;
+    }
+    if (name == "std_msgs/msg/Header") {
+      FieldType stamp = scalar(PrimitiveType::kMessage);
+      stamp.message_type = std::string(kRos1Time);
+      type.fields.push_back({"seq", scalar(PrimitiveType::kUint32), Value(), 0});
+      type.fields.push_back({"stamp", stamp, Value(), 0});
+      type.fields.push_back({"frame_id", scalar(PrimitiveType::kString), Value(), 0});
+      return type;
+    }
+  }
   if (name == "builtin_interfaces/msg/Time" || name == "builtin_interfaces/msg/Duration") {
     type.fields.push_back({"sec", scalar(PrimitiveType::kInt32), Value(), 0});
     type.fields.push_back({"nanosec", scalar(PrimitiveType::kUint32), Value(), 0});
@@ -650,7 +692,11 @@ const MsgType* MsgSchema::find(std::string_view name) const {
   return nullptr;
 }
 
-Result<MsgSchema> parse_ros2msg(std::string_view type_name, std::string_view text) {
+namespace {
+
+// The resolved types of a schema text (types[0] is the root); see parse_ros2msg().
+Result<std::vector<MsgType>> parse_msg_text(std::string_view type_name, std::string_view text,
+                                            Dialect dialect) {
   const std::string root_name = canonical_type_name(type_name);
   if (root_name.empty()) {
     return invalid_argument(fmt::format(
@@ -660,21 +706,32 @@ Result<MsgSchema> parse_ros2msg(std::string_view type_name, std::string_view tex
   std::string service_event_storage;  // text of a synthesized service-event root (see above)
   PARITY_RETURN_IF_ERROR(expand_service_event(sections, service_event_storage));
 
-  MsgSchema schema;
+  std::vector<MsgType> types;
   std::map<std::string, std::uint32_t, std::less<>> index_of;
   for (const Section& section : sections) {
     if (index_of.contains(section.name)) continue;  // rosbag2 repeats shared dependencies
-    PARITY_ASSIGN_OR_RETURN(MsgType type, parse_section(section));
-    index_of.emplace(type.name, static_cast<std::uint32_t>(schema.types_.size()));
-    schema.types_.push_back(std::move(type));
+    PARITY_ASSIGN_OR_RETURN(MsgType type, parse_section(section, dialect));
+    index_of.emplace(type.name, static_cast<std::uint32_t>(types.size()));
+    types.push_back(std::move(type));
   }
 
   // Resolve references (the vector may grow with built-in types while we go).
-  for (std::size_t t = 0; t < schema.types_.size(); ++t) {
-    for (std::size_t f = 0; f < schema.types_[t].fields.size(); ++f) {
-      MsgField& field = schema.types_[t].fields[f];
+  for (std::size_t t = 0; t < types.size(); ++t) {
+    for (std::size_t f = 0; f < types[t].fields.size(); ++f) {
+      MsgField& field = types[t].fields[f];
       if (field.type.primitive != PrimitiveType::kMessage) continue;
       auto it = index_of.find(field.type.message_type);
+      if (it == index_of.end() && dialect == Dialect::kRos1) {
+        // ROS 1 built-ins come before the short-name fallback: `time` must never resolve to a
+        // user type that happens to be called Time.
+        if (auto builtin = builtin_type(field.type.message_type, dialect)) {
+          const auto index = static_cast<std::uint32_t>(types.size());
+          index_of.emplace(builtin->name, index);
+          field.type.message_index = index;
+          types.push_back(std::move(*builtin));  // invalidates `field`
+          continue;
+        }
+      }
       if (it == index_of.end()) {
         // A unique type with the same short name (writers that qualify differently).
         const std::string_view short_name =
@@ -688,30 +745,48 @@ Result<MsgSchema> parse_ros2msg(std::string_view type_name, std::string_view tex
           }
         }
         if (unique && !ambiguous) {
-          field.type.message_type = schema.types_[*unique].name;
+          field.type.message_type = types[*unique].name;
           field.type.message_index = *unique;
           continue;
         }
-        if (auto builtin = builtin_type(field.type.message_type)) {
-          const auto index = static_cast<std::uint32_t>(schema.types_.size());
+        if (auto builtin = builtin_type(field.type.message_type, Dialect::kRos2)) {
+          const auto index = static_cast<std::uint32_t>(types.size());
           index_of.emplace(builtin->name, index);
           field.type.message_index = index;
-          schema.types_.push_back(std::move(*builtin));  // invalidates `field`
+          types.push_back(std::move(*builtin));  // invalidates `field`
           continue;
         }
         return corrupt(
             fmt::format("{}: line {}: type '{}' of field '{}' is not defined in the "
                         "schema",
-                        schema.types_[t].name, field.line, field.type.message_type, field.name));
+                        types[t].name, field.line, field.type.message_type, field.name));
       }
       field.type.message_index = it->second;
     }
   }
 
-  Resolver resolver(schema.types_);
-  for (std::uint32_t i = 0; i < schema.types_.size(); ++i) {
+  Resolver resolver(types);
+  for (std::uint32_t i = 0; i < types.size(); ++i) {
     PARITY_RETURN_IF_ERROR(resolver.visit(i, 0));
   }
+  return types;
+}
+
+}  // namespace
+
+Result<MsgSchema> parse_ros2msg(std::string_view type_name, std::string_view text) {
+  PARITY_ASSIGN_OR_RETURN(std::vector<MsgType> types,
+                          parse_msg_text(type_name, text, Dialect::kRos2));
+  MsgSchema schema;
+  schema.types_ = std::move(types);
+  return schema;
+}
+
+Result<MsgSchema> parse_ros1msg(std::string_view type_name, std::string_view text) {
+  PARITY_ASSIGN_OR_RETURN(std::vector<MsgType> types,
+                          parse_msg_text(type_name, text, Dialect::kRos1));
+  MsgSchema schema;
+  schema.types_ = std::move(types);
   return schema;
 }
 

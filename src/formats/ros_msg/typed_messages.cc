@@ -179,7 +179,7 @@ class ValueArchive {
   void field(const char* name, T& member) {
     if (!ok_) return;
     path_.push(name);
-    if (const Value* value = current_->find(name)) {
+    if (const Value* value = find_member(name)) {
       read(*value, member);
     } else {
       fail("is missing");
@@ -196,10 +196,14 @@ class ValueArchive {
     } else if (!stamp->is_struct()) {
       fail_kind("a builtin_interfaces/Time struct", *stamp);
     } else {
+      // builtin_interfaces/Time {int32 sec, uint32 nanosec}; ROS 1 time {uint32 secs,
+      // uint32 nsecs}; Foxglove {sec, nsec}.
       const Value* sec = stamp->find("sec");
+      if (sec == nullptr) sec = stamp->find("secs");
       const Value* nanosec = stamp->find("nanosec");
-      if (nanosec == nullptr) nanosec = stamp->find("nsec");  // ROS 1 / Foxglove spelling
-      std::int32_t s = 0;
+      if (nanosec == nullptr) nanosec = stamp->find("nsec");
+      if (nanosec == nullptr) nanosec = stamp->find("nsecs");
+      std::int64_t s = 0;
       std::uint32_t ns = 0;
       if (sec == nullptr || nanosec == nullptr) {
         fail("needs members 'sec' and 'nanosec'");
@@ -208,12 +212,19 @@ class ValueArchive {
         current_ = stamp;
         path_.push("sec");
         read(*sec, s);
+        // int32 (ROS 2) or uint32 (ROS 1) seconds; the bound also keeps stamp_ns from overflowing.
+        if (ok_ && (s < std::numeric_limits<std::int32_t>::min() ||
+                    s > std::numeric_limits<std::uint32_t>::max())) {
+          fail(fmt::format("value {} is out of range [{}, {}]", s,
+                           std::numeric_limits<std::int32_t>::min(),
+                           std::numeric_limits<std::uint32_t>::max()));
+        }
         path_.pop();
         path_.push("nanosec");
         read(*nanosec, ns);
         path_.pop();
         current_ = saved;
-        stamp_ns = static_cast<std::int64_t>(s) * kNsPerSecond + ns;
+        if (ok_) stamp_ns = s * kNsPerSecond + ns;
       }
     }
     path_.pop();
@@ -271,6 +282,18 @@ class ValueArchive {
   }
 
  private:
+  // The member `name` of the current struct. ROS 1 spells CameraInfo's one-letter matrices
+  // D, K, R, P in upper case where ROS 2 has d, k, r, p: a missing one-letter member is looked
+  // up in upper case too.
+  const Value* find_member(const char* name) const {
+    if (const Value* value = current_->find(name)) return value;
+    if (name[0] >= 'a' && name[0] <= 'z' && name[1] == '\0') {
+      const char upper[2] = {static_cast<char>(name[0] - 'a' + 'A'), '\0'};
+      return current_->find(upper);
+    }
+    return nullptr;
+  }
+
   void fail(std::string message) {
     ok_ = false;
     error_ = std::move(message);

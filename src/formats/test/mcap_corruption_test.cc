@@ -160,11 +160,11 @@ void check_truncations(std::span<const std::uint8_t> bytes, const std::string& n
     EXPECT_EQ(outcome.info_count, expected);
     EXPECT_EQ(outcome.read_count, expected);
     EXPECT_EQ(outcome.ordered_count, expected);
-    // The truncation is reported as a warning with the offset where reading stopped.
+    // The truncation is reported as damage (kError) with the offset where reading stopped.
     bool reported = false;
     for (const Diagnostic& d : outcome.diagnostics) {
       reported =
-          reported || (d.severity == Severity::kWarning && d.offset.has_value() && d.file == name);
+          reported || (d.severity == Severity::kError && d.offset.has_value() && d.file == name);
     }
     EXPECT_TRUE(reported);
   }

@@ -89,7 +89,7 @@ TEST(MessageDecoder, UnsupportedEncodingsAreNamed) {
               ::testing::StartsWith("topic /pose: message encoding 'protobuf' is not supported "
                                     "(supported: cdr with ros2msg schemas, json"));
 
-  for (const char* encoding : {"flatbuffer", "cbor", "msgpack", "ros1", ""}) {
+  for (const char* encoding : {"flatbuffer", "cbor", "msgpack", ""}) {
     stream.message_encoding = encoding;
     auto other = MessageDecoder::for_stream(stream);
     ASSERT_FALSE(other.ok());

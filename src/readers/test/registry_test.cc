@@ -48,7 +48,7 @@ TEST(Registry, EmptyFileIsTruncated) {
   auto r = open_recording(dir / "empty.mcap", diagnostics);
   EXPECT_EQ(r.status().code(), StatusCode::kTruncated);
   EXPECT_EQ(r.status().message(), (dir / "empty.mcap").string() + ": empty file (0 bytes)");
-  EXPECT_FALSE(looks_like_recording(dir / "empty.mcap"));
+  EXPECT_TRUE(looks_like_recording(dir / "empty.mcap"));  // ingest reports it
 
   PARITY_REQUIRE_SHARED_DATA(bag, "ros1-bag/rosbag.js/empty-file.bag");
   auto r2 = open_recording(bag, diagnostics);
@@ -79,7 +79,7 @@ TEST(Registry, McapExtensionWithBadMagicIsCorrupt) {
   EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
   EXPECT_TRUE(contains(r.status().message(), "bad.mcap: offset 0: bad magic"))
       << r.status().message();
-  EXPECT_FALSE(looks_like_recording(dir / "bad.mcap"));
+  EXPECT_TRUE(looks_like_recording(dir / "bad.mcap"));
 }
 
 TEST(Registry, RealFilesAndDirectories) {
@@ -109,14 +109,38 @@ TEST(Registry, RealFilesAndDirectories) {
   EXPECT_EQ(diagnostics.size(), 0u);
 }
 
-TEST(Registry, Rosbag2WithOtherStorageIsUnsupported) {
-  PARITY_REQUIRE_SHARED_DATA(db3, "ros2-db3/evo-tf-example");
-  EXPECT_FALSE(looks_like_recording(db3));
+TEST(Registry, EveryFormatIsPickedByMagicOrLayout) {
+  PARITY_REQUIRE_SHARED_DATA(data, "");
+  struct Case {
+    const char* path;
+    const char* format;
+  };
+  const Case cases[] = {
+      {"ros2-db3/evo-tf-example", "rosbag2-sqlite3"},
+      {"ros2-db3/evo-tf-example/tf_example.db3", "rosbag2-sqlite3"},
+      {"ros1-bag/evo/tf_example.bag", "ros1-bag"},
+      {"hdf5/robosuite-v1.4.1-lift-panda-1710619576/demo.hdf5", "hdf5-robosuite"},
+      {"rlds/octo-bridge-debug/bridge_dataset", "rlds"},
+      {"rlds/octo-bridge-debug/bridge_dataset/1.0.0", "rlds"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_TRUE(looks_like_recording(data / c.path)) << c.path;
+    DiagnosticCollector diagnostics;
+    auto r = open_recording(data / c.path, diagnostics);
+    ASSERT_TRUE(r.ok()) << c.path << ": " << r.status().to_string();
+    EXPECT_EQ((*r)->info().format, c.format) << c.path;
+  }
+  // A bag file renamed without its extension is still found by its magic.
+  testing::TempDir dir;
+  fs::copy_file(data / "ros1-bag/inorbit-fake-sensors/fake_sensors_sample.bag", dir / "capture");
+  EXPECT_TRUE(looks_like_recording(dir / "capture"));
   DiagnosticCollector diagnostics;
-  auto r = open_recording(db3, diagnostics);
-  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
-  EXPECT_TRUE(contains(r.status().message(), "rosbag2 storage 'sqlite3' is not supported"))
-      << r.status().message();
+  auto renamed = open_recording(dir / "capture", diagnostics);
+  ASSERT_TRUE(renamed.ok()) << renamed.status().to_string();
+  EXPECT_EQ((*renamed)->info().format, "ros1-bag");
+  // Shards are read through their dataset directory only.
+  EXPECT_FALSE(looks_like_recording(data / "rlds/octo-bridge-debug/bridge_dataset/1.0.0/"
+                                           "bridge_dataset-train.tfrecord-00000-of-00001"));
 }
 
 TEST(Registry, Rosbag2SplitFilesAreMergedInOrder) {

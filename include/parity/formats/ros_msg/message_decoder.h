@@ -9,7 +9,8 @@
 //     parity/Image a sensor_msgs/msg/Image-shaped struct, a parity/CompressedImage a
 //     sensor_msgs/msg/CompressedImage-shaped one and a parity/String a std_msgs/msg/String-shaped
 //     one, so extract<Image>() and friends read them like ROS messages (header stamp 0).
-// Everything else (`ros2idl` schemas, `protobuf`, `flatbuffer`, `cbor`, `msgpack`, `ros1`, ...)
+//   - `ros1` with a `ros1msg` schema (ROS 1 bags, ros1-profile MCAP): see ros1_decoder.h.
+// Everything else (`ros2idl` schemas, `protobuf`, `flatbuffer`, `cbor`, `msgpack`, ...)
 // is kUnsupported with the encoding named, so callers can count and skip such streams.
 #pragma once
 
@@ -29,7 +30,7 @@ namespace parity::ros2 {
 
 struct TensorLayout;
 
-enum class MessageEncoding : std::uint8_t { kCdr, kJson, kTensor };
+enum class MessageEncoding : std::uint8_t { kCdr, kJson, kTensor, kRos1 };
 
 class MessageDecoder {
  public:
@@ -45,7 +46,7 @@ class MessageDecoder {
   MessageEncoding encoding() const { return encoding_; }
   const std::string& topic() const { return topic_; }
   const std::string& type_name() const { return type_name_; }
-  // The parsed schema for kCdr; nullptr otherwise.
+  // The parsed schema for kCdr and kRos1; nullptr otherwise.
   const MsgSchema* schema() const { return schema_.get(); }
 
  private:

@@ -1,8 +1,10 @@
-// The ros2msg definition texts of the message types Parity writes (typed_messages.h), in the
-// concatenated form rosbag2 stores in MCAP Schema records: the type's own .msg text, then for
-// each dependency (depth first, each once) a line of 80 '=', a line `MSG: pkg/Type` and that
-// type's text. Field names, types and order follow the ROS 2 interfaces (common_interfaces,
-// geometry2, rcl_interfaces); comments are left out.
+// The ros2msg definition texts of the message types Parity writes (typed_messages.h) and of
+// other common ones (geometry_msgs Accel, Wrench, Point32, Polygon and the *Stamped forms,
+// nav_msgs/Path, std_msgs/ColorRGBA, sensor_msgs Temperature, FluidPressure, RelativeHumidity,
+// Illuminance, Joy), in the concatenated form rosbag2 stores in MCAP Schema records: the type's
+// own .msg text, then for each dependency (depth first, each once) a line of 80 '=', a line
+// `MSG: pkg/Type` and that type's text. Field names, types and order follow the ROS 2
+// interfaces (common_interfaces, geometry2, rcl_interfaces); comments are left out.
 #pragma once
 
 #include <string_view>

@@ -124,6 +124,7 @@ class MsgSchema {
 
  private:
   friend Result<MsgSchema> parse_ros2msg(std::string_view, std::string_view);
+  friend Result<MsgSchema> parse_ros1msg(std::string_view, std::string_view);
   std::vector<MsgType> types_;  // types_[0] is the root
 };
 
@@ -139,6 +140,17 @@ class MsgSchema {
 // separator outside a service-event schema (services, actions).
 // kInvalidArgument when `type_name` is not "pkg/Type", "pkg/msg/Type" or "pkg/<sub>/Type".
 Result<MsgSchema> parse_ros2msg(std::string_view type_name, std::string_view text);
+
+// Parses a ROS 1 `.msg` text (the `message_definition` of a bag connection, or an MCAP schema
+// with encoding `ros1msg`): the grammar, the MSG: sections and the errors of parse_ros2msg(),
+// with the ROS 1 (genmsg) meanings:
+//   - `time` is the struct ros1/msg/Time {uint32 secs, uint32 nsecs} and `duration`
+//     ros1/msg/Duration {int32 secs, int32 nsecs} (roscpp_core rostime);
+//   - `Header` is std_msgs/msg/Header; when the text does not define it, the ROS 1 definition
+//     {uint32 seq, time stamp, string frame_id} is used;
+//   - `byte` constants are int8 (the field type stays kByte: decode_ros1() reads it signed);
+//   - a string constant's value is the rest of its line after '=', trimmed, '#' included.
+Result<MsgSchema> parse_ros1msg(std::string_view type_name, std::string_view text);
 
 // "pkg/Type" or "pkg/msg/Type" -> "pkg/msg/Type"; "pkg/srv/Type" (any middle part) is kept;
 // "" when `name` is none of these (one part, empty parts, characters outside [A-Za-z0-9_]).

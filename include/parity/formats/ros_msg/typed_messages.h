@@ -396,7 +396,9 @@ PARITY_ROS2_MESSAGE_TRAITS(MagneticField, "sensor_msgs/msg/MagneticField");
 
 // ---------------------------------------------------------------------------- the functions
 
-// Reads a T from a decoded tree. Numbers convert between int/uint/double when the value fits
+// Reads a T from a decoded tree (CDR, JSON or ROS 1: a ROS 1 Header's `seq` is ignored, its
+// stamp {secs, nsecs} read like {sec, nanosec}, and CameraInfo's D, K, R, P match d, k, r, p).
+// Numbers convert between int/uint/double when the value fits
 // the field exactly (a JSON 5 fills a float64, 5.0 an int32); uint8[] fields accept Bytes or an
 // Array of integers 0..255.
 // Errors: kInvalidArgument "<type>: field '<path>': <what>" when a field is missing, has the
