@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <regex>
 #include <set>
 #include <tuple>
 
+#include "parity/formats/split_series.h"
 #include "parity/io/byte_source.h"
 
 namespace parity::mcap {
@@ -301,38 +301,7 @@ Result<std::vector<fs::path>> files_from_metadata(const fs::path& dir, const fs:
 // <name> and i = 0..n-1 written without leading zeros, as rosbag2 names split files
 // (`episode_000.mcap, episode_001.mcap` are separate recordings, not one bag).
 Result<std::vector<fs::path>> files_from_names(const fs::path& dir) {
-  static const std::regex kSplit(R"((.*)_(0|[1-9]\d*)\.mcap)");
-  std::map<std::uint64_t, fs::path> by_index;
-  std::set<std::string> prefixes;
-  std::size_t mcap_files = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file(ec) || entry.path().extension() != ".mcap") continue;
-    ++mcap_files;
-    std::smatch match;
-    const std::string name = entry.path().filename().string();
-    if (!std::regex_match(name, match, kSplit) || match[2].length() > 9) continue;
-    prefixes.insert(match[1].str());
-    by_index[std::stoull(match[2].str())] = entry.path();
-  }
-  if (ec) return io_error(fmt::format("{}: cannot list directory: {}", dir.string(), ec.message()));
-  const auto not_a_bag = [&](std::string why) {
-    return unsupported(fmt::format("{}: not a rosbag2 MCAP directory: {}", dir.string(), why));
-  };
-  if (mcap_files == 0) return not_a_bag("no metadata.yaml and no .mcap files");
-  if (prefixes.size() != 1 || by_index.size() != mcap_files) {
-    return not_a_bag("no metadata.yaml and the .mcap files are not one <name>_<N>.mcap series");
-  }
-  std::vector<fs::path> files;
-  std::uint64_t expected = 0;
-  for (const auto& [index, path] : by_index) {
-    if (index != expected++) {
-      return not_a_bag(fmt::format("split files are not numbered 0..{} (missing _{})",
-                                   by_index.size() - 1, expected - 1));
-    }
-    files.push_back(path);
-  }
-  return files;
+  return split_file_series(dir, ".mcap", "MCAP");
 }
 
 }  // namespace

@@ -8,12 +8,12 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <tuple>
 
 #include "formats/rosbag2/sqlite_db.h"
 #include "parity/formats/ros_msg/msg_definitions.h"
+#include "parity/formats/split_series.h"
 #include "parity/io/byte_source.h"
 
 namespace parity::rosbag2 {
@@ -125,38 +125,7 @@ Result<BagMetadata> read_metadata_yaml(const fs::path& dir, const fs::path& yaml
 
 // A directory without metadata.yaml: its .db3 files must be one <name>_<N>.db3 series.
 Result<std::vector<fs::path>> files_from_names(const fs::path& dir) {
-  static const std::regex kSplit(R"((.*)_(0|[1-9]\d*)\.db3)");
-  std::map<std::uint64_t, fs::path> by_index;
-  std::set<std::string> prefixes;
-  std::size_t db3_files = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file(ec) || entry.path().extension() != ".db3") continue;
-    ++db3_files;
-    std::smatch match;
-    const std::string name = entry.path().filename().string();
-    if (!std::regex_match(name, match, kSplit) || match[2].length() > 9) continue;
-    prefixes.insert(match[1].str());
-    by_index[std::stoull(match[2].str())] = entry.path();
-  }
-  if (ec) return io_error(fmt::format("{}: cannot list directory: {}", dir.string(), ec.message()));
-  const auto not_a_bag = [&](std::string why) {
-    return unsupported(fmt::format("{}: not a rosbag2 sqlite3 directory: {}", dir.string(), why));
-  };
-  if (db3_files == 0) return not_a_bag("no metadata.yaml and no .db3 files");
-  if (prefixes.size() != 1 || by_index.size() != db3_files) {
-    return not_a_bag("no metadata.yaml and the .db3 files are not one <name>_<N>.db3 series");
-  }
-  std::vector<fs::path> files;
-  std::uint64_t expected = 0;
-  for (const auto& [index, path] : by_index) {
-    if (index != expected++) {
-      return not_a_bag(fmt::format("split files are not numbered 0..{} (missing _{})",
-                                   by_index.size() - 1, expected - 1));
-    }
-    files.push_back(path);
-  }
-  return files;
+  return split_file_series(dir, ".db3", "sqlite3");
 }
 
 Result<BagMetadata> bag_directory(const fs::path& dir) {
