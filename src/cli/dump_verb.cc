@@ -33,6 +33,15 @@ Result<ros2::BytesFormat> bytes_format(const std::string& text) {
       fmt::format("--bytes expects summary, base64 or array, found '{}'", text));
 }
 
+// Wall-clock time, or seconds on the synthetic clock of a dataset without timestamps.
+std::string text_time(const StreamInfo& stream, std::int64_t log_time_ns) {
+  const auto source = stream.metadata.find("time_source");
+  if (source != stream.metadata.end() && source->second == "synthetic") {
+    return fmt::format("t={:.3f}s", static_cast<double>(log_time_ns) * 1e-9);
+  }
+  return format_time_ns(log_time_ns);
+}
+
 }  // namespace
 
 Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
@@ -99,8 +108,8 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
             std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                       << '\n';
           } else {
-            std::cout << format_time_ns(message.log_time_ns) << ' ' << message.stream->topic << " ["
-                      << message.stream->type << "] "
+            std::cout << text_time(*message.stream, message.log_time_ns) << ' '
+                      << message.stream->topic << " [" << message.stream->type << "] "
                       << (error.empty()
                               ? data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                               : "(" + error + ")")
