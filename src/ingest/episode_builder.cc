@@ -56,7 +56,9 @@ std::vector<Attribute> episode_attributes(const std::vector<Attribute>& source_a
   };
   for (const auto& [raw_key, value] : episode.attributes) {
     const std::string key = attribute_key(raw_key);
-    if (!user_declared(key)) merged.set(key, parse_attribute_value(value), "metadata");
+    // Field keys (task, outcome, ...) set episode fields (episode_field()), not attributes.
+    if (is_field_key(key) || user_declared(key)) continue;
+    merged.set(key, parse_attribute_value(value), "metadata");
   }
   if (!episode.name.empty() && !user_declared("episode_name")) {
     merged.set("episode_name", AttributeValue(episode.name), "metadata");
@@ -116,8 +118,6 @@ EpisodeRecord build_episode(const RecordingInfo& info, const EpisodeInfo& info_e
   episode.end_ns = info_episode.end_ns;
   episode.message_count = info_episode.message_count;
   episode.attributes = episode_attributes(source.attributes, settings, info_episode);
-  std::erase_if(episode.attributes,
-                [](const Attribute& attribute) { return is_field_key(attribute.key); });
 
   for (const StreamSpan& span : info_episode.streams) {
     const StreamInfo* stream = info.find_stream(span.stream_id);

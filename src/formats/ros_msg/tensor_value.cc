@@ -7,31 +7,31 @@
 namespace parity::ros2 {
 namespace {
 
+template <typename T>
+T load_exact(std::span<const std::uint8_t> data, std::size_t index) {
+  T value;
+  std::memcpy(&value, data.data() + index * sizeof(T), sizeof(T));
+  return value;
+}
+
+// One element as the Value kind its dtype decodes to (64-bit integers exactly).
 Value scalar(DType dtype, std::span<const std::uint8_t> data, std::size_t index) {
-  const double v = tensor_element(dtype, data, index);
   switch (dtype) {
-    case DType::kBool: return Value(v != 0);
+    case DType::kBool: return Value(data[index] != 0);
+    case DType::kInt64: return Value(load_exact<std::int64_t>(data, index));
+    case DType::kUint64: return Value(load_exact<std::uint64_t>(data, index));
     case DType::kInt8:
     case DType::kInt16:
-    case DType::kInt32: return Value(static_cast<std::int64_t>(v));
+    case DType::kInt32: return Value(static_cast<std::int64_t>(tensor_element(dtype, data, index)));
     case DType::kUint8:
     case DType::kUint16:
-    case DType::kUint32: return Value(static_cast<std::uint64_t>(v));
-    case DType::kInt64: {
-      std::int64_t exact = 0;
-      std::memcpy(&exact, data.data() + index * 8, 8);
-      return Value(exact);
-    }
-    case DType::kUint64: {
-      std::uint64_t exact = 0;
-      std::memcpy(&exact, data.data() + index * 8, 8);
-      return Value(exact);
-    }
+    case DType::kUint32:
+      return Value(static_cast<std::uint64_t>(tensor_element(dtype, data, index)));
     case DType::kFloat16:
     case DType::kFloat32:
-    case DType::kFloat64: return Value(v);
+    case DType::kFloat64: break;
   }
-  return Value(v);
+  return Value(tensor_element(dtype, data, index));
 }
 
 // Elements [first, first + prod(shape[axis:])) nested by the remaining axes.

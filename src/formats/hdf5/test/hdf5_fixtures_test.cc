@@ -19,30 +19,10 @@ using ::testing::ElementsAre;
 using testing::frames;
 using testing::H5Writer;
 using ::testing::HasSubstr;
+using testing::Message;
 using ::testing::Pair;
 using testing::ramp;
-
-struct Message {
-  std::string topic;
-  std::uint32_t episode = 0;
-  std::int64_t time_ns = 0;
-  std::uint32_t sequence = 0;
-  std::vector<std::uint8_t> data;
-};
-
-std::vector<Message> read_all(Recording& recording, const ReadOptions& options = {}) {
-  std::vector<Message> out;
-  const Status status = recording.read_messages(options, [&](const MessageView& view) {
-    out.push_back({view.stream->topic,
-                   view.episode,
-                   view.log_time_ns,
-                   view.sequence,
-                   {view.data.begin(), view.data.end()}});
-    return Status{};
-  });
-  EXPECT_TRUE(status.ok()) << status.to_string();
-  return out;
-}
+using testing::read_all;
 
 template <typename T>
 T element(const std::vector<std::uint8_t>& data, std::size_t i) {

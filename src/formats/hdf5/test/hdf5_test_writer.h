@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "parity/formats/recording.h"
+
 namespace parity::hdf5::testing {
 
 template <typename T>
@@ -188,6 +190,30 @@ inline std::vector<std::uint8_t> frames(std::size_t n, std::size_t h, std::size_
     }
   }
   return v;
+}
+
+// One delivered message, copied out of the callback.
+struct Message {
+  std::string topic;
+  std::uint32_t episode = 0;
+  std::int64_t time_ns = 0;
+  std::uint32_t sequence = 0;
+  std::vector<std::uint8_t> data;
+};
+
+// Every message `options` selects; a failed read fails the test.
+inline std::vector<Message> read_all(Recording& recording, const ReadOptions& options = {}) {
+  std::vector<Message> out;
+  const Status status = recording.read_messages(options, [&](const MessageView& view) {
+    out.push_back({view.stream->topic,
+                   view.episode,
+                   view.log_time_ns,
+                   view.sequence,
+                   {view.data.begin(), view.data.end()}});
+    return Status{};
+  });
+  EXPECT_TRUE(status.ok()) << status.to_string();
+  return out;
 }
 
 }  // namespace parity::hdf5::testing
