@@ -7,3 +7,8 @@ build_dir=${1:-build/release}
 # ROSBAG_LZ4_MB / ROSBAG_BZ2_MB set the sizes of the generated ROS 1 bags (defaults as in
 # docs/performance.md).
 "$build_dir/benchmarks/rosbag_read" --lz4-mb "${ROSBAG_LZ4_MB:-300}" --bz2-mb "${ROSBAG_BZ2_MB:-60}"
+# Parquet decode next to raw snappy / zstd decompression of the same pages (PARQUET_READ_MB per
+# file, default 200).
+"$build_dir/benchmarks/parquet_read" --size-mb "${PARQUET_READ_MB:-200}"
+# Decodes the G1 AV1 LeRobot video (skips when ../shared is absent) next to the ffmpeg CLI.
+"$build_dir/benchmarks/video_frames"

@@ -14,6 +14,7 @@ real_seeds=(
   "mcap_reader mcap *.mcap"
   "ros1_bag ros1-bag *.bag"
   "tfrecord rlds *.tfrecord*"
+  "parquet_reader lerobot *.parquet"
 )
 
 # run_one FUZZER: runs one target; its summary goes to BUILD_DIR/<name>.summary.

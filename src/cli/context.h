@@ -48,6 +48,7 @@ Verb add_ls_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_show_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_info_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_dump_verb(CLI::App& app, const GlobalOptions& global);
+Verb add_export_verb(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_snapshot_verbs(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_demo_verbs(CLI::App& app, const GlobalOptions& global);
 

@@ -23,6 +23,8 @@ struct DumpArgs {
   std::string bytes = "summary";
   std::size_t max_array = 64;
   std::optional<std::uint32_t> episode;
+  std::uint32_t frame_stride = 1;
+  std::uint64_t max_frames = 0;
 };
 
 Result<ros2::BytesFormat> bytes_format(const std::string& text) {
@@ -35,8 +37,7 @@ Result<ros2::BytesFormat> bytes_format(const std::string& text) {
 
 // Wall-clock time, or seconds on the synthetic clock of a dataset without timestamps.
 std::string text_time(const StreamInfo& stream, std::int64_t log_time_ns) {
-  const auto source = stream.metadata.find("time_source");
-  if (source != stream.metadata.end() && source->second == "synthetic") {
+  if (relative_clock(stream)) {
     return fmt::format("t={:.3f}s", static_cast<double>(log_time_ns) * 1e-9);
   }
   return format_time_ns(log_time_ns);
@@ -54,6 +55,12 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--max-array", args->max_array, "Print at most N items of long arrays");
   command->add_option("-e,--episode", args->episode,
                       "Only episode N of a multi-episode recording (see `parity info`)");
+  command
+      ->add_option("--frame-stride", args->frame_stride,
+                   "Video streams: every Nth frame of each episode (default 1)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--max-frames", args->max_frames,
+                      "Video streams: at most N frames per episode (0 = all)");
   return {
       command, [&global, args]() -> Status {
         ros2::JsonOptions json_options;
@@ -78,6 +85,8 @@ Verb add_dump_verb(CLI::App& app, const GlobalOptions& global) {
         options.topics = args->topics;
         if (args->limit > 0) options.limit = args->limit;
         options.log_time_order = true;
+        options.frame_stride = args->frame_stride;
+        if (args->max_frames > 0) options.max_frames = args->max_frames;
         const Status status = recording->read_messages(options, [&](const MessageView& message) {
           auto it = decoders.find(message.stream->id);
           if (it == decoders.end()) {

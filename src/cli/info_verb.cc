@@ -13,11 +13,8 @@
 namespace parity::cli {
 namespace {
 
-bool synthetic_clock(const RecordingInfo& info) {
-  return std::any_of(info.streams.begin(), info.streams.end(), [](const StreamInfo& s) {
-    const auto it = s.metadata.find("time_source");
-    return it != s.metadata.end() && it->second == "synthetic";
-  });
+bool relative_times(const RecordingInfo& info) {
+  return std::any_of(info.streams.begin(), info.streams.end(), relative_clock);
 }
 
 double duration_s_between(std::int64_t start_ns, std::int64_t end_ns) {
@@ -120,9 +117,17 @@ void print_episodes(const RecordingInfo& info) {
 
 void print_human(const RecordingInfo& info, const RoleMap& roles) {
   const double duration_s = duration_s_between(info.start_ns, info.end_ns);
+  // Datasets can span thousands of files: show the first and last few (--json lists all).
+  constexpr std::size_t kFilesShown = 8;
   std::string files;
-  for (const auto& f : info.files)
-    files += (files.empty() ? "" : "\n                   ") + f.string();
+  const std::size_t n_files = info.files.size();
+  for (std::size_t i = 0; i < n_files; ++i) {
+    if (n_files > kFilesShown && i == kFilesShown / 2) {
+      files += fmt::format("\n                   ... ({} more)", n_files - kFilesShown);
+      i = n_files - kFilesShown / 2;
+    }
+    files += (files.empty() ? "" : "\n                   ") + info.files[i].string();
+  }
   std::string compression;
   for (const auto& [name, count] : info.chunk_compression_counts) {
     compression += fmt::format("{}{} {}", compression.empty() ? "" : ", ", count,
@@ -141,8 +146,14 @@ void print_human(const RecordingInfo& info, const RoleMap& roles) {
   } else {
     fmt::print("Duration:          {:.3f} s\n", duration_s);
   }
-  if (synthetic_clock(info)) {
-    fmt::print("Clock:             synthetic (step index x period; the format records no time)\n");
+  if (relative_times(info)) {
+    const bool synthetic = std::any_of(info.streams.begin(), info.streams.end(), [](const auto& s) {
+      const auto it = s.metadata.find("time_source");
+      return it != s.metadata.end() && it->second == "synthetic";
+    });
+    fmt::print("Clock:             {}\n",
+               synthetic ? "synthetic (step index x period; the format records no time)"
+                         : "relative (the data's own timestamps; episodes end to end from 0)");
   } else {
     fmt::print("Start:             {} ({})\n", format_time_ns(info.start_ns), info.start_ns);
     fmt::print("End:               {} ({})\n", format_time_ns(info.end_ns), info.end_ns);

@@ -21,4 +21,9 @@ EpisodeInfo whole_recording_episode(const RecordingInfo& info) {
   return episode;
 }
 
+bool relative_clock(const StreamInfo& stream) {
+  const auto it = stream.metadata.find("time_source");
+  return it != stream.metadata.end() && (it->second == "synthetic" || it->second == "relative");
+}
+
 }  // namespace parity

@@ -10,6 +10,7 @@
 
 #include "parity/core/hash.h"
 #include "parity/formats/tensor.h"
+#include "parity/ingest/roles.h"
 #include "parity/ingest/version.h"
 
 namespace parity {
@@ -85,6 +86,14 @@ StreamRecord stream_record(const StreamInfo& stream, const StreamSpan& span,
   StreamRecord record;
   record.name = stream.topic;
   record.role = resolve_role(stream.type, stream.topic, settings.roles);
+  // A camera stream its container marks as a depth map (LeRobot video.is_depth_map) is depth,
+  // unless the user mapped the topic themselves.
+  const auto depth_map = stream.metadata.find("is_depth_map");
+  if (depth_map != stream.metadata.end() && depth_map->second == "true" &&
+      record.role.starts_with("camera/") &&
+      record.role == default_role(stream.type, stream.topic)) {
+    record.role = "depth/" + record.role.substr(7);
+  }
   record.type = stream.type;
   record.encoding = stream.message_encoding;
   record.message_count = span.message_count;

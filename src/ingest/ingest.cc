@@ -151,6 +151,7 @@ class SourceIngester {
     std::map<std::uint32_t, std::uint64_t> counts;
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> episode_counts;
     ReadOptions read_options;
+    read_options.need_data = false;  // counts only: video frames need not be decoded
     const std::uint64_t start = progress_.done();
     std::uint64_t reported = 0;
     read_options.on_progress = [&](std::uint64_t done, std::uint64_t /*total*/) {

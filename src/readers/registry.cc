@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "parity/formats/hdf5/hdf5_recording.h"
+#include "parity/formats/lerobot/lerobot_recording.h"
 #include "parity/formats/mcap/mcap_reader.h"
 #include "parity/formats/mcap/mcap_recording.h"
 #include "parity/formats/recording.h"
@@ -27,7 +28,9 @@ constexpr std::string_view kSupported =
     "MCAP storage, or <name>_0.mcap, <name>_1.mcap, ...), ros1-bag (a ROS 1 .bag file, v2.0), "
     "rosbag2-sqlite3 (a directory with metadata.yaml and .db3 storage, or a .db3 file), hdf5 "
     "(robomimic, robosuite, LIBERO, MimicGen, ALOHA or a mapped layout; .hdf5 / .h5), rlds (a "
-    "TFDS dataset directory with dataset_info.json, features.json and .tfrecord shards)";
+    "TFDS dataset directory with dataset_info.json, features.json and .tfrecord shards), lerobot "
+    "(a LeRobot v2.0 / v2.1 / v3.0 dataset directory with meta/info.json, Parquet data and MP4 "
+    "videos)";
 
 // Enough of the head to see an HDF5 superblock at 0, 512, 1024 or 2048.
 constexpr std::uint64_t kHeadBytes = 2048 + 8;
@@ -70,12 +73,13 @@ std::vector<std::uint8_t> read_head(const ByteSource& source, std::uint64_t n) {
   return bytes.ok() ? std::move(bytes).value() : std::vector<std::uint8_t>{};
 }
 
-enum class DirKind : std::uint8_t { kNone, kRosbag2Mcap, kRosbag2Sqlite, kRlds };
+enum class DirKind : std::uint8_t { kNone, kRosbag2Mcap, kRosbag2Sqlite, kRlds, kLeRobot };
 
 DirKind kind_of_directory(const fs::path& path) {
   if (mcap::is_rosbag2_mcap_dir(path)) return DirKind::kRosbag2Mcap;
   if (rosbag2::is_rosbag2_sqlite_dir(path)) return DirKind::kRosbag2Sqlite;
   if (rlds::is_rlds_dir(path)) return DirKind::kRlds;
+  if (lerobot::is_lerobot_dataset(path)) return DirKind::kLeRobot;
   return DirKind::kNone;
 }
 
@@ -85,12 +89,16 @@ Result<std::unique_ptr<Recording>> open_directory(const fs::path& path,
     case DirKind::kRosbag2Mcap: return mcap::open_mcap_recording(path, diagnostics);
     case DirKind::kRosbag2Sqlite: return rosbag2::open_rosbag2_sqlite(path, diagnostics);
     case DirKind::kRlds: return rlds::open_rlds(path, diagnostics);
+    case DirKind::kLeRobot: return lerobot::open_lerobot(path, diagnostics);
     case DirKind::kNone: break;
   }
   std::error_code ec;
   const bool has_bag_metadata = fs::is_regular_file(path / "metadata.yaml", ec);
   const bool has_dataset_info = fs::is_regular_file(path / "dataset_info.json", ec);
   if (has_dataset_info) return rlds::open_rlds(path, diagnostics);  // its error names the problem
+  if (fs::is_regular_file(path / "meta" / "info.json", ec)) {
+    return lerobot::open_lerobot(path, diagnostics);  // e.g. an unsupported codebase_version
+  }
   auto files = mcap::rosbag2_mcap_files(path);
   // A rosbag2 bag with a problem we can name (missing file, bad YAML): say so.
   if (files.status().code() != StatusCode::kUnsupported || has_bag_metadata) {

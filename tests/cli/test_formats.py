@@ -1,7 +1,10 @@
 """`parity info`, `parity dump` and `parity ingest` on every non-MCAP format in ../shared/data:
-ROS 1 bags, ROS 2 sqlite3 bags, robosuite HDF5 demonstrations and an RLDS dataset. The JSON
-contract is the one MCAP recordings have (docs/cli.md); expected counts and shapes come from
-../shared/data/MANIFEST.md."""
+ROS 1 bags, ROS 2 sqlite3 bags, robosuite HDF5 demonstrations, an RLDS dataset and LeRobot
+datasets, plus `parity export`. The JSON contract is the one MCAP recordings have
+(docs/cli.md); expected counts and shapes come from ../shared/data/MANIFEST.md and, for
+LeRobot, from an independent Parquet reader (tests/oracles)."""
+import csv
+import json
 import unittest
 
 from harness import CliTestCase, require_shared
@@ -151,22 +154,79 @@ class DatasetFormatsTest(CliTestCase):
         self.assertIn("no episode 25", missing.stderr)
 
 
+class LeRobotTest(CliTestCase):
+    def test_reachy2_ingests_with_counts_from_the_data_and_meta_warnings(self):
+        path = require_shared(self, "lerobot/v3.0-reachy2-apple-storage")
+        result = self.run_parity("ingest", path, "--json").json()
+        source = result["sources"][0]
+        self.assertEqual((source["episodes"], source["messages"]), (3, 2 * 899))
+        warnings = [d["message"] for d in source["diagnostics"] if d["severity"] == "warning"]
+        self.assertTrue(any("total_frames is 14983 but the data holds 899 frames" in w for w in warnings), warnings)
+        episodes = self.run_parity("ls", "--json").json()
+        self.assertEqual([e["task"] for e in episodes], ["place the apple in the plate"] * 3)
+        shown = self.run_parity("show", episodes[0]["id"], "--json").json()
+        self.assertEqual(shown["embodiment"], "reachy2")
+        roles = {s["name"]: (s["role"], s["count"]) for s in shown["streams"]}
+        self.assertEqual(roles, {"action": ("action", 299), "observation.state": ("joints", 299)})
+
+    def test_open50_dump_decodes_mpeg4_frames_with_stride(self):
+        path = require_shared(self, "lerobot/v3.0-lingzu-open50")
+        info = self.run_parity("info", path, "--json", catalog=False).json()
+        self.assertEqual(info["episode_count"], 50)
+        image = by_topic(info)["image"]
+        self.assertEqual(image["role"], "camera/main")
+        lines = self.run_parity("dump", path, "--json", "--episode", "0", "--topic", "image",
+                                "--frame-stride", "100", "--bytes", "summary",
+                                catalog=False).json_lines()
+        self.assertEqual(len(lines), 5)  # rows 0, 100, 200, 300, 400 of 427
+        self.assertEqual([l["data"]["width"] for l in lines], [640] * 5)
+        self.assertEqual([l["data"]["height"] for l in lines], [480] * 5)
+        self.assertEqual([l["data"]["encoding"] for l in lines], ["rgb8"] * 5)
+
+
+class ExportTest(CliTestCase):
+    def test_episodes_export_in_three_formats_agree(self):
+        path = require_shared(self, "lerobot/v3.0-so101-record-test")
+        self.run_parity("ingest", path)
+        out = {fmt: self.tmp / f"episodes.{fmt}" for fmt in ("csv", "jsonl", "parquet")}
+        for fmt, file in out.items():
+            result = self.run_parity("--json", "export", "--out", file).json()
+            self.assertEqual((result["format"], result["rows"]), (fmt, 4))
+        with open(out["csv"], newline="") as f:
+            rows = list(csv.DictReader(f))
+        lines = [json.loads(l) for l in out["jsonl"].read_text().splitlines()]
+        self.assertEqual([r["id"] for r in rows], [l["id"] for l in lines])
+        self.assertEqual([int(r["message_count"]) for r in rows], [746, 748, 744, 746])
+        self.assertEqual([l["message_count"] for l in lines], [746, 748, 744, 746])
+        self.assertEqual({l["embodiment"] for l in lines}, {"so101_follower"})
+        # No half-written file is left next to the output.
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir() if "partial" in p.name), [])
+        self.assertEqual(out["parquet"].read_bytes()[:4], b"PAR1")
+        bad = self.run_parity("export", "--out", self.tmp / "x.txt", expect=1)
+        self.assertIn("cannot tell the table format", bad.stderr)
+
+
 class IngestEveryFormatTest(CliTestCase):
     def test_every_shared_file_ingests_or_fails_with_its_documented_error(self):
-        roots = [require_shared(self, d) for d in ("ros1-bag", "ros2-db3", "hdf5", "rlds")]
+        roots = [require_shared(self, d) for d in ("ros1-bag", "ros2-db3", "hdf5", "rlds", "lerobot")]
         result = self.run_parity("ingest", *roots, "--json", expect=1).json()
         failed = [s for s in result["sources"] if s["outcome"] == "failed"]
         self.assertEqual([s["path"].split("/")[-1] for s in failed], ["empty-file.bag"])
         self.assertEqual(failed[0]["error"]["code"], "truncated")
         self.assertIn("empty file (0 bytes)", failed[0]["error"]["message"])
         ok = {s["path"].split("data/")[-1]: s for s in result["sources"] if s["outcome"] != "failed"}
-        self.assertEqual(len(ok), 18)
+        self.assertEqual(len(ok), 22)
         self.assertEqual(ok["rlds/octo-bridge-debug/bridge_dataset"]["episodes"], 25)
+        self.assertEqual(ok["lerobot/v2.1-unitree-g1"]["episodes"], 100)
+        self.assertEqual(ok["lerobot/v3.0-lingzu-open50"]["episodes"], 50)
+        self.assertEqual(ok["lerobot/v3.0-reachy2-apple-storage"]["episodes"], 3)
+        self.assertEqual(ok["lerobot/v3.0-so101-record-test"]["episodes"], 4)
         self.assertEqual(ok["ros2-db3/evo-tf-example"]["messages"], 518)
         self.assertEqual(ok["ros1-bag/rosbag.js/no-messages.bag"]["messages"], 0)
         self.assertEqual(ok["ros1-bag/evo/ROS_example.bag"]["messages"], 12765 + 8362 + 5439)
         episodes = self.run_parity("ls", "--json").json()
-        self.assertEqual(len(episodes), 12 + 1 + 10 + 25)  # bags, db3, robosuite demos, RLDS
+        # bags, db3, robosuite demos, RLDS, LeRobot
+        self.assertEqual(len(episodes), 12 + 1 + 10 + 25 + 100 + 50 + 3 + 4)
         rlds = self.run_parity("ls", "--json", "--where", "format = rlds").json()
         self.assertEqual(len(rlds), 25)
         shown = self.run_parity("show", rlds[0]["id"], "--json").json()
@@ -177,7 +237,7 @@ class IngestEveryFormatTest(CliTestCase):
                          "bridge_dataset-train.tfrecord-00000-of-00001:" + str(rlds[0]["index"]))
 
         again = self.run_parity("ingest", *roots, "--json", expect=1).json()
-        self.assertEqual(again["unchanged"], 18)
+        self.assertEqual(again["unchanged"], 22)
 
 
 if __name__ == "__main__":

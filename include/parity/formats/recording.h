@@ -127,6 +127,15 @@ struct ReadOptions {
   // file order. Multi-episode containers always deliver episode by episode in index order
   // (their episodes may each start at 0 on a synthetic clock), time-ordered within each.
   bool log_time_order = false;
+  // false: the callback never looks at MessageView::data (ingest's validation pass counts
+  // messages). Readers may then deliver empty data for streams whose bytes are costly to
+  // produce (frames decoded from video), after checking what they can without decoding.
+  bool need_data = true;
+  // Streams decoded from video (LeRobot cameras): deliver every frame_stride-th frame of each
+  // episode (frame 0, stride, 2 x stride, ...) and at most max_frames frames per episode and
+  // stream. Other streams ignore both.
+  std::uint32_t frame_stride = 1;
+  std::optional<std::uint64_t> max_frames;
   // Called with (bytes consumed so far, total bytes) as reading advances; may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };
@@ -149,6 +158,11 @@ class Recording {
 // time range, one span per stream (from StreamInfo). Readers call it once `streams`,
 // `message_count`, `start_ns` and `end_ns` are final.
 EpisodeInfo whole_recording_episode(const RecordingInfo& info);
+
+// True when the stream's log times are not wall-clock times: its metadata "time_source" is
+// "synthetic" (step index x period) or "relative" (offsets the data records, such as LeRobot's
+// `timestamp`, with episodes laid end to end from 0). Such times print as seconds.
+bool relative_clock(const StreamInfo& stream);
 
 // The format registry: picks a reader from the path (file magic first, then extension, then
 // directory layout) and opens it. A rosbag2 directory (metadata.yaml + MCAP or sqlite3

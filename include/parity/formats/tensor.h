@@ -17,7 +17,9 @@
 //                     "16UC1", "32FC1")
 //   "image_format"    for parity/CompressedImage: "jpeg", "png", ... when the container says
 //   "time_source"     "synthetic" when log times are step index x period (the container has no
-//                     clock), "recorded" when they come from the data
+//                     clock), "relative" when they are offsets the data records (LeRobot's
+//                     `timestamp`) with episodes laid end to end from 0, "recorded" when they
+//                     are wall-clock times from the data
 //   "rate_hz"         the step rate used for synthetic times
 //   "source_key"      the container's own name for the array ("data/demo_1/obs/agentview")
 #pragma once

@@ -37,6 +37,7 @@ struct ContractCase {
   const char* truncate_file;     // file inside `path` (a directory) to truncate; "" = path itself
   std::size_t open_diagnostics;  // warnings a clean open gives (known quirks of the file)
   std::uint64_t max_read_percent = 100;  // of the recording's bytes, to reach one image
+  int image_episode = -1;                // the episode whose first image is read; -1 = the last one
 };
 
 const ContractCase kCases[] = {
@@ -56,6 +57,11 @@ const ContractCase kCases[] = {
      // Two known warnings: the val split's shard was not copied, and the debug shard's
      // episodes were cut short (no step has is_last = 1).
      "1.0.0/bridge_dataset-train.tfrecord-00000-of-00001", 2, 10},
+    // LeRobot: only some episodes ship their video (one warning per camera says which).
+    {"lerobot_v21", "lerobot/v2.1-unitree-g1", "lerobot", 100, 72666, "observation.images.cam_high",
+     640, 480, "data/chunk-000/episode_000002.parquet", 1, 10, 2},
+    {"lerobot_v30", "lerobot/v3.0-lingzu-open50", "lerobot", 50, 42055, "image", 640, 480,
+     "video/image/chunk-000/file-000.mp4", 4, 10, 0},
 };
 
 // One delivered message, reduced to what the checks compare.
@@ -301,7 +307,8 @@ TEST_P(ReaderContract, OneImageIsReachedWithoutReadingTheRest) {
   if (std::string_view(c.image_topic).empty()) GTEST_SKIP() << "no image stream in this file";
   ReadOptions options;
   options.topics = {c.image_topic};
-  options.episode = static_cast<std::uint32_t>(info().episodes.size() - 1);
+  options.episode = c.image_episode >= 0 ? static_cast<std::uint32_t>(c.image_episode)
+                                         : static_cast<std::uint32_t>(info().episodes.size() - 1);
   options.limit = 1;
   std::vector<std::uint8_t> bytes;
   const std::uint64_t read_before = bytes_read_by_process();
