@@ -89,7 +89,7 @@ TableWriterBase::TableWriterBase(fs::path path, std::vector<TableColumn> schema)
 }
 
 TableWriterBase::~TableWriterBase() {
-  if (stream_ != nullptr) std::fclose(stream_);
+  stream_.reset();
   if (!closed_) {
     std::error_code ec;
     fs::remove(partial_, ec);
@@ -97,18 +97,12 @@ TableWriterBase::~TableWriterBase() {
 }
 
 Status TableWriterBase::open_stream() {
-  stream_ = std::fopen(partial_.c_str(), "wb");
-  if (stream_ == nullptr) {
-    return io_error(fmt::format("{}: cannot create: {}", partial_.string(), std::strerror(errno)));
-  }
+  PARITY_ASSIGN_OR_RETURN(stream_, create_file_sink(partial_));
   return {};
 }
 
 Status TableWriterBase::put(std::string_view text) {
-  if (std::fwrite(text.data(), 1, text.size(), stream_) != text.size()) {
-    return io_error(fmt::format("{}: write failed: {}", partial_.string(), std::strerror(errno)));
-  }
-  return {};
+  return stream_->write(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
 Status TableWriterBase::validate(std::span<const TableRow> rows) const {
@@ -146,14 +140,7 @@ Status TableWriterBase::write(std::span<const TableRow> rows) {
 Status TableWriterBase::close() {
   if (closed_) return failed_precondition("the table is already closed");
   PARITY_RETURN_IF_ERROR(finish());
-  if (stream_ != nullptr) {
-    const bool flushed = std::fflush(stream_) == 0;
-    const bool closed = std::fclose(stream_) == 0;
-    stream_ = nullptr;
-    if (!flushed || !closed) {
-      return io_error(fmt::format("{}: cannot complete the file", partial_.string()));
-    }
-  }
+  if (stream_ != nullptr) PARITY_RETURN_IF_ERROR(stream_->finish());
   std::error_code ec;
   fs::rename(partial_, path_, ec);
   if (ec) {

@@ -2,12 +2,12 @@
 // "<path>.partial" -> path output file.
 #pragma once
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "parity/export/table_writer.h"
+#include "parity/io/byte_sink.h"
 
 namespace parity::detail {
 
@@ -21,7 +21,7 @@ class TableWriterBase : public TableWriter {
   std::uint64_t rows_written() const final { return rows_written_; }
 
  protected:
-  // Creates the partial file for subclasses that write through stdio (CSV, JSON Lines).
+  // Creates the partial file for subclasses that write text (CSV, JSON Lines).
   Status open_stream();
   // Writes `text` to the partial file. Errors: kIoError.
   Status put(std::string_view text);
@@ -39,7 +39,7 @@ class TableWriterBase : public TableWriter {
   std::filesystem::path path_;
   std::filesystem::path partial_;
   std::vector<TableColumn> schema_;
-  std::FILE* stream_ = nullptr;
+  std::unique_ptr<ByteSink> stream_;
   std::uint64_t rows_written_ = 0;
   bool closed_ = false;
 };

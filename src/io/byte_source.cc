@@ -122,4 +122,18 @@ std::unique_ptr<ByteSource> memory_source(std::vector<std::uint8_t> bytes, std::
                                         std::move(name));
 }
 
+Result<std::string> read_small_file(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                    std::string_view what) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return not_found(fmt::format("{}: cannot read: {}", path.string(), ec.message()));
+  if (size > max_bytes) {
+    return corrupt(fmt::format("{}: {} bytes: larger than the {} bytes {} may have", path.string(),
+                               size, max_bytes, what));
+  }
+  PARITY_ASSIGN_OR_RETURN(const auto source, open_file_source(path));
+  PARITY_ASSIGN_OR_RETURN(const auto bytes, source->read_vector(0, source->size()));
+  return std::string(bytes.begin(), bytes.end());
+}
+
 }  // namespace parity

@@ -38,6 +38,12 @@ class ByteSource {
 // kInvalidArgument (a directory).
 Result<std::unique_ptr<ByteSource>> open_file_source(const std::filesystem::path& path);
 
+// The whole of a small file (JSON / YAML metadata) as text. Errors: kNotFound ("<path>: cannot
+// read: <reason>"), kCorrupt ("<path>: N bytes: larger than the M bytes <what> may have") before
+// reading anything, kIoError.
+Result<std::string> read_small_file(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                    std::string_view what);
+
 // A source over bytes held in memory. The span must outlive the source.
 std::unique_ptr<ByteSource> memory_source_view(std::span<const std::uint8_t> bytes,
                                                std::string name = "<memory>");

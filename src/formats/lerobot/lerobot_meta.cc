@@ -8,6 +8,7 @@
 #include <set>
 
 #include "parity/formats/parquet/parquet_reader.h"
+#include "parity/io/byte_source.h"
 
 namespace parity::lerobot {
 namespace fs = std::filesystem;
@@ -19,21 +20,7 @@ using Json = nlohmann::json;
 constexpr std::uint64_t kMaxMetaFileBytes = 256ull << 20;
 
 Result<std::string> read_text_file(const fs::path& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return not_found(fmt::format("{}: cannot read: {}", path.string(), ec.message()));
-  if (size > kMaxMetaFileBytes) {
-    return corrupt(fmt::format("{}: {} bytes: larger than the {} bytes a meta file may have",
-                               path.string(), size, kMaxMetaFileBytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error(fmt::format("{}: cannot open", path.string()));
-  std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  if (static_cast<std::uint64_t>(in.gcount()) != size) {
-    return io_error(fmt::format("{}: short read", path.string()));
-  }
-  return text;
+  return read_small_file(path, kMaxMetaFileBytes, "a meta file");
 }
 
 std::optional<std::uint64_t> unsigned_field(const Json& node, const char* key) {

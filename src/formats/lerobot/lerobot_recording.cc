@@ -42,6 +42,13 @@ bool is_bookkeeping(std::string_view key) {
 }
 
 // "0, 3, 4, ... (98 in all)".
+std::string episode_list(const std::vector<std::uint64_t>& episodes);
+
+// "episode 2", "episodes 0, 3, 4, ... (98 in all)".
+std::string episodes_named(const std::vector<std::uint64_t>& episodes) {
+  return (episodes.size() == 1 ? "episode " : "episodes ") + episode_list(episodes);
+}
+
 std::string episode_list(const std::vector<std::uint64_t>& episodes) {
   std::vector<std::string> shown;
   for (std::size_t i = 0; i < episodes.size() && i < kMaxListedEpisodes; ++i) {
@@ -176,11 +183,12 @@ struct RowRun {
   std::optional<std::uint64_t> task_index;
 };
 
-// Reads the bookkeeping columns of one data file and appends its row runs.
-Status scan_data_file(const DataFile& file, std::size_t file_index, double fps,
+// Reads the bookkeeping columns of one data file, sets its row count and appends its row runs.
+Status scan_data_file(DataFile& file, std::size_t file_index, double fps,
                       std::vector<RowRun>& runs) {
   PARITY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::open(file.path));
   const parquet::FileMetadata& metadata = reader->metadata();
+  file.rows = metadata.num_rows;
   parquet::ReadRequest request;
   if (metadata.find_field("episode_index").empty()) {
     return corrupt(fmt::format("{}: no episode_index column (fields: {})", file.path.string(),
@@ -581,8 +589,6 @@ class Opener {
       file.path = path;
       std::error_code ec;
       file.size_bytes = fs::file_size(path, ec);
-      PARITY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::open(path));
-      file.rows = reader->metadata().num_rows;
       data_files_.push_back(std::move(file));
       PARITY_RETURN_IF_ERROR(
           scan_data_file(data_files_.back(), data_files_.size() - 1, meta_.info.fps, runs));
@@ -776,6 +782,17 @@ class Opener {
     sources_.push_back(std::move(source));
   }
 
+  // The data file a v3.0 episode table entry names (data/chunk_index, data/file_index through
+  // data_path); nullopt for v2.x or when the entry does not say.
+  std::optional<fs::path> listed_data_file(const EpisodeMeta& episode) const {
+    if (!episode.data_chunk_index || !episode.data_file_index) return std::nullopt;
+    auto relative = expand_path_template(
+        meta_.info.data_path,
+        {{"chunk_index", *episode.data_chunk_index}, {"file_index", *episode.data_file_index}}, {});
+    if (!relative.ok()) return std::nullopt;
+    return root_ / *relative;
+  }
+
   void check_meta_against_data() {
     const std::string info_file = (root_ / "meta" / "info.json").string();
     std::map<std::uint64_t, const EpisodeMeta*> listed;
@@ -784,6 +801,8 @@ class Opener {
     std::uint64_t rows = 0;
     std::vector<std::uint64_t> unlisted;
     std::vector<std::string> length_mismatches;
+    std::vector<std::uint64_t> misplaced;
+    std::string misplaced_example;
     for (const EpisodeRef& ref : episodes_) {
       found.insert(ref.episode_index);
       rows += ref.rows;
@@ -791,6 +810,17 @@ class Opener {
       if (it == listed.end()) {
         if (!meta_.episodes.empty()) unlisted.push_back(ref.episode_index);
         continue;
+      }
+      if (const auto placed = listed_data_file(*it->second);
+          placed &&
+          placed->lexically_normal() != data_files_[ref.data_file].path.lexically_normal()) {
+        misplaced.push_back(ref.episode_index);
+        if (misplaced.size() == 1) {
+          misplaced_example =
+              fmt::format("episode {}: listed in {}, found in {}", ref.episode_index,
+                          placed->lexically_relative(root_).string(),
+                          data_files_[ref.data_file].path.lexically_relative(root_).string());
+        }
       }
       if (it->second->length && *it->second->length != ref.rows) {
         length_mismatches.push_back(fmt::format("episode {}: {} rows, the episode table says {}",
@@ -803,15 +833,20 @@ class Opener {
     }
     if (!unlisted.empty()) {
       diagnostics_.warn(root_.string(), std::nullopt,
-                        fmt::format("episodes {} have rows in the data but are not in the "
-                                    "episode table",
-                                    episode_list(unlisted)));
+                        fmt::format("not in the episode table, but with rows in the data: {}",
+                                    episodes_named(unlisted)));
     }
     if (!without_rows.empty()) {
       diagnostics_.warn(root_.string(), std::nullopt,
-                        fmt::format("episodes {} are in the episode table but have no rows in "
-                                    "the data files; they are left out",
-                                    episode_list(without_rows)));
+                        fmt::format("in the episode table but without rows in the data files "
+                                    "(left out): {}",
+                                    episodes_named(without_rows)));
+    }
+    if (!misplaced.empty()) {
+      diagnostics_.warn(root_.string(), std::nullopt,
+                        fmt::format("not in the data file the episode table names ({}): {}; "
+                                    "read from where their rows are",
+                                    misplaced_example, episodes_named(misplaced)));
     }
     if (!length_mismatches.empty()) {
       const std::size_t shown = std::min(length_mismatches.size(), kMaxListedEpisodes);
@@ -953,9 +988,9 @@ class Opener {
       }
       if (!short_videos.empty()) {
         diagnostics_.warn(root_.string(), std::nullopt,
-                          fmt::format("'{}': the video ends before the last rows of episodes {}: "
-                                      "their last frames are missing",
-                                      key, episode_list(short_videos)));
+                          fmt::format("'{}': the video ends before the last rows of {}: their "
+                                      "last frames are missing",
+                                      key, episodes_named(short_videos)));
       }
     }
   }

@@ -11,59 +11,7 @@
 
 namespace parity::mcap {
 
-class McapWriter::Sink {
- public:
-  virtual ~Sink() = default;
-  virtual Status write(std::span<const std::uint8_t> bytes) = 0;
-  virtual Status finish() = 0;
-};
-
 namespace {
-
-class FileSink final : public McapWriter::Sink {
- public:
-  FileSink(std::FILE* file, std::string name) : file_(file), name_(std::move(name)) {
-    std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
-  }
-  ~FileSink() override {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-  FileSink(const FileSink&) = delete;
-  FileSink& operator=(const FileSink&) = delete;
-
-  Status write(std::span<const std::uint8_t> bytes) override {
-    if (bytes.empty()) return {};
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-      return io_error(fmt::format("{}: write failed: {}", name_, std::strerror(errno)));
-    }
-    return {};
-  }
-  Status finish() override {
-    std::FILE* file = file_;
-    file_ = nullptr;
-    if (std::fclose(file) != 0) {
-      return io_error(fmt::format("{}: close failed: {}", name_, std::strerror(errno)));
-    }
-    return {};
-  }
-
- private:
-  std::FILE* file_;
-  std::string name_;
-};
-
-class MemorySink final : public McapWriter::Sink {
- public:
-  explicit MemorySink(std::vector<std::uint8_t>& out) : out_(out) {}
-  Status write(std::span<const std::uint8_t> bytes) override {
-    out_.insert(out_.end(), bytes.begin(), bytes.end());
-    return {};
-  }
-  Status finish() override { return {}; }
-
- private:
-  std::vector<std::uint8_t>& out_;
-};
 
 Status validate(const McapWriterOptions& options) {
   if (options.compression == Codec::kBz2) {
@@ -82,12 +30,8 @@ std::string default_library() {
 Result<std::unique_ptr<McapWriter>> McapWriter::create(const std::filesystem::path& path,
                                                        McapWriterOptions options) {
   PARITY_RETURN_IF_ERROR(validate(options));
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) {
-    return io_error(fmt::format("{}: cannot create: {}", path.string(), std::strerror(errno)));
-  }
-  std::unique_ptr<McapWriter> writer(
-      new McapWriter(std::make_unique<FileSink>(file, path.string()), std::move(options)));
+  PARITY_ASSIGN_OR_RETURN(auto sink, create_file_sink(path));
+  std::unique_ptr<McapWriter> writer(new McapWriter(std::move(sink), std::move(options)));
   PARITY_RETURN_IF_ERROR(writer->start());
   return writer;
 }
@@ -95,13 +39,12 @@ Result<std::unique_ptr<McapWriter>> McapWriter::create(const std::filesystem::pa
 Result<std::unique_ptr<McapWriter>> McapWriter::create_in_memory(std::vector<std::uint8_t>& out,
                                                                  McapWriterOptions options) {
   PARITY_RETURN_IF_ERROR(validate(options));
-  std::unique_ptr<McapWriter> writer(
-      new McapWriter(std::make_unique<MemorySink>(out), std::move(options)));
+  std::unique_ptr<McapWriter> writer(new McapWriter(memory_sink(out), std::move(options)));
   PARITY_RETURN_IF_ERROR(writer->start());
   return writer;
 }
 
-McapWriter::McapWriter(std::unique_ptr<Sink> sink, McapWriterOptions options)
+McapWriter::McapWriter(std::unique_ptr<ByteSink> sink, McapWriterOptions options)
     : sink_(std::move(sink)), options_(std::move(options)) {
   if (options_.library.empty()) options_.library = default_library();
   switch (options_.compression) {

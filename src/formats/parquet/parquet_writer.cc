@@ -16,6 +16,7 @@
 #include "formats/parquet/page_codecs.h"
 #include "formats/parquet/thrift_compact_writer.h"
 #include "formats/parquet/value_encoders.h"
+#include "parity/io/byte_sink.h"
 
 namespace parity::parquet {
 
@@ -28,60 +29,6 @@ constexpr std::uint64_t kSliceRows = 4096;
 // the page header).
 constexpr std::uint64_t kMaxRowBytes = std::uint64_t{1} << 30;
 constexpr std::uint64_t kMaxTargetPageBytes = std::uint64_t{1} << 30;
-
-// ---------------------------------------------------------------- sinks
-
-class Sink {
- public:
-  virtual ~Sink() = default;
-  virtual Status write(std::span<const std::uint8_t> bytes) = 0;
-  virtual Status finish() = 0;
-};
-
-class FileSink final : public Sink {
- public:
-  FileSink(std::FILE* file, std::string name) : file_(file), name_(std::move(name)) {
-    std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
-  }
-  ~FileSink() override {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-  FileSink(const FileSink&) = delete;
-  FileSink& operator=(const FileSink&) = delete;
-
-  Status write(std::span<const std::uint8_t> bytes) override {
-    if (bytes.empty()) return {};
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-      return io_error(fmt::format("{}: write failed: {}", name_, std::strerror(errno)));
-    }
-    return {};
-  }
-  Status finish() override {
-    std::FILE* file = file_;
-    file_ = nullptr;
-    if (std::fclose(file) != 0) {
-      return io_error(fmt::format("{}: close failed: {}", name_, std::strerror(errno)));
-    }
-    return {};
-  }
-
- private:
-  std::FILE* file_;
-  std::string name_;
-};
-
-class MemorySink final : public Sink {
- public:
-  explicit MemorySink(std::vector<std::uint8_t>& out) : out_(out) {}
-  Status write(std::span<const std::uint8_t> bytes) override {
-    out_.insert(out_.end(), bytes.begin(), bytes.end());
-    return {};
-  }
-  Status finish() override { return {}; }
-
- private:
-  std::vector<std::uint8_t>& out_;
-};
 
 // ---------------------------------------------------------------- schema checks
 
@@ -282,7 +229,7 @@ class ColumnChunkWriter {
 
   // Finishes the chunk: writes [dictionary page] data pages to `sink` starting at file offset
   // `offset` (advanced past them) and resets for the next row group.
-  Result<thrift::ColumnChunkOut> finish(Sink& sink, std::uint64_t& offset) {
+  Result<thrift::ColumnChunkOut> finish(ByteSink& sink, std::uint64_t& offset) {
     PARITY_RETURN_IF_ERROR(flush_page());
     thrift::ColumnChunkOut chunk;
     thrift::ColumnMetaDataOut& m = chunk.meta_data;
@@ -1026,7 +973,7 @@ WriterColumn WriterColumn::float32_list(std::string name, Encoding encoding) {
 
 class FileWriter::Impl {
  public:
-  Impl(std::unique_ptr<Sink> sink, std::vector<WriterColumn> schema, WriterOptions options)
+  Impl(std::unique_ptr<ByteSink> sink, std::vector<WriterColumn> schema, WriterOptions options)
       : sink_(std::move(sink)), schema_(std::move(schema)), options_(std::move(options)) {
     for (const WriterColumn& c : schema_) chunks_.push_back(make_chunk_writer(c, options_));
   }
@@ -1127,7 +1074,7 @@ class FileWriter::Impl {
     return {};
   }
 
-  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<ByteSink> sink_;
   std::vector<WriterColumn> schema_;
   WriterOptions options_;
   std::vector<std::unique_ptr<ColumnChunkWriter>> chunks_;
@@ -1163,12 +1110,8 @@ Result<std::unique_ptr<FileWriter>> FileWriter::create(const std::filesystem::pa
                                                        std::vector<WriterColumn> schema,
                                                        WriterOptions options) {
   PARITY_RETURN_IF_ERROR(check_schema(schema, options));
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) {
-    return io_error(fmt::format("{}: cannot create: {}", path.string(), std::strerror(errno)));
-  }
-  auto impl = std::make_unique<Impl>(std::make_unique<FileSink>(file, path.string()),
-                                     std::move(schema), std::move(options));
+  PARITY_ASSIGN_OR_RETURN(auto sink, create_file_sink(path));
+  auto impl = std::make_unique<Impl>(std::move(sink), std::move(schema), std::move(options));
   PARITY_RETURN_IF_ERROR(impl->start());
   return std::unique_ptr<FileWriter>(new FileWriter(std::move(impl)));
 }
@@ -1177,8 +1120,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::create_in_memory(std::vector<std
                                                                  std::vector<WriterColumn> schema,
                                                                  WriterOptions options) {
   PARITY_RETURN_IF_ERROR(check_schema(schema, options));
-  auto impl = std::make_unique<Impl>(std::make_unique<MemorySink>(out), std::move(schema),
-                                     std::move(options));
+  auto impl = std::make_unique<Impl>(memory_sink(out), std::move(schema), std::move(options));
   PARITY_RETURN_IF_ERROR(impl->start());
   return std::unique_ptr<FileWriter>(new FileWriter(std::move(impl)));
 }

@@ -77,21 +77,7 @@ struct DatasetInfo {
 };
 
 Result<std::string> read_text_file(const fs::path& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return not_found(fmt::format("{}: cannot read: {}", path.string(), ec.message()));
-  if (size > kMaxJsonFileBytes) {
-    return corrupt(fmt::format("{}: {} bytes: larger than the {} bytes a TFDS JSON file may have",
-                               path.string(), size, kMaxJsonFileBytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error(fmt::format("{}: cannot open", path.string()));
-  std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  if (static_cast<std::uint64_t>(in.gcount()) != size) {
-    return io_error(fmt::format("{}: short read", path.string()));
-  }
-  return text;
+  return read_small_file(path, kMaxJsonFileBytes, "a TFDS JSON file");
 }
 
 std::string str(const Json& node, const char* key) {

@@ -18,6 +18,7 @@
 
 #include "parity/core/status.h"
 #include "parity/formats/mcap/mcap_records.h"
+#include "parity/io/byte_sink.h"
 #include "parity/io/codecs.h"
 
 namespace parity::mcap {
@@ -76,16 +77,14 @@ class McapWriter {
 
   std::uint64_t bytes_written() const { return offset_; }
 
-  class Sink;  // where bytes go (file or memory)
-
  private:
-  McapWriter(std::unique_ptr<Sink> sink, McapWriterOptions options);
+  McapWriter(std::unique_ptr<ByteSink> sink, McapWriterOptions options);
   Status start();
   Status write_raw(std::span<const std::uint8_t> bytes);
   Status flush_chunk();
   Status check_open() const;
 
-  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<ByteSink> sink_;  // where bytes go (file or memory)
   McapWriterOptions options_;
   std::string compression_name_;
   bool closed_ = false;

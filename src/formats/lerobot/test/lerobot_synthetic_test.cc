@@ -168,6 +168,7 @@ TEST(LeRobotSynthetic, SharedVideoSegmentsAreSeekedByTimestamp) {
     auto writer = parquet::FileWriter::create(
         dir / "meta/episodes/chunk-000/file-000.parquet",
         {WriterColumn::int64("episode_index"), WriterColumn::int64("length"),
+         WriterColumn::int64("data/chunk_index"), WriterColumn::int64("data/file_index"),
          WriterColumn::int64("videos/observation.images.wrist/chunk_index"),
          WriterColumn::int64("videos/observation.images.wrist/file_index"),
          WriterColumn::float64("videos/observation.images.wrist/from_timestamp"),
@@ -176,11 +177,14 @@ TEST(LeRobotSynthetic, SharedVideoSegmentsAreSeekedByTimestamp) {
     const std::int64_t episodes[] = {0, 1};
     const std::int64_t lengths[] = {20, 21};  // episode 1's claim is wrong
     const std::int64_t zeros[] = {0, 0};
+    const std::int64_t data_files[] = {0, 1};  // episode 1's rows are in file 0, not 1
     const double from[] = {0.0, 1.0};
     const double to[] = {1.0, 2.0};
     const std::vector<parquet::ColumnValues> columns = {
         {std::span<const std::int64_t>(episodes), {}, {}, {}},
         {std::span<const std::int64_t>(lengths), {}, {}, {}},
+        {std::span<const std::int64_t>(zeros), {}, {}, {}},
+        {std::span<const std::int64_t>(data_files), {}, {}, {}},
         {std::span<const std::int64_t>(zeros), {}, {}, {}},
         {std::span<const std::int64_t>(zeros), {}, {}, {}},
         {std::span<const double>(from), {}, {}, {}},
@@ -202,6 +206,11 @@ TEST(LeRobotSynthetic, SharedVideoSegmentsAreSeekedByTimestamp) {
   EXPECT_EQ(info.episodes[1].attributes.at("task"), "stack the cubes");
   EXPECT_THAT(messages_of(diagnostics, Severity::kWarning),
               ::testing::Contains(HasSubstr("episode 1: 20 rows, the episode table says 21")));
+  EXPECT_THAT(messages_of(diagnostics, Severity::kWarning),
+              ::testing::Contains(HasSubstr(
+                  "not in the data file the episode table names (episode 1: listed in "
+                  "data/chunk-000/file-001.parquet, found in data/chunk-000/file-000.parquet): "
+                  "episode 1;")));
 
   ReadOptions options;
   options.episode = 1;
@@ -246,8 +255,8 @@ TEST(LeRobotSynthetic, MetaClaimsAreCheckedAgainstTheDataV20) {
   EXPECT_EQ(info_read.episodes[1].attributes.at("tasks"), "wipe | dry");
   const auto warnings = messages_of(diagnostics, Severity::kWarning);
   EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("line 2: skipped")));
-  EXPECT_THAT(warnings, ::testing::Contains(
-                            HasSubstr("episodes 2 are in the episode table but have no rows")));
+  EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("in the episode table but without rows in "
+                                                      "the data files (left out): episode 2")));
   EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("total_episodes is 3 but the data holds 2")));
   EXPECT_THAT(warnings, ::testing::Contains(HasSubstr("total_frames is 40 but the data holds 11")));
 
