@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "parity/core/diagnostics.h"
 #include "parity/formats/mcap/mcap_reader.h"
 #include "parity/formats/mcap/mcap_writer.h"
@@ -35,25 +36,16 @@
 #include "parity/formats/ros_msg/typed_messages.h"
 #include "parity/io/byte_source.h"
 
+const char* const parity::bench::kProgramName = "mcap_read";
+
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void die(const parity::Status& status) {
-  std::fprintf(stderr, "mcap_read: %s\n", status.to_string().c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T unwrap(parity::Result<T> result) {
-  if (!result.ok()) die(result.status());
-  return std::move(result).value();
-}
-
-void check(const parity::Status& status) {
-  if (!status.ok()) die(status);
-}
+using parity::bench::check;
+using parity::bench::die;
+using parity::bench::unwrap;
 
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};

@@ -26,10 +26,13 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "parity/formats/parquet/parquet_reader.h"
 #include "parity/formats/parquet/parquet_writer.h"
 #include "parity/io/byte_source.h"
+
+const char* const parity::bench::kProgramName = "parquet_read";
 
 namespace {
 
@@ -37,20 +40,9 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using namespace parity::parquet;
 
-[[noreturn]] void die(const parity::Status& status) {
-  std::fprintf(stderr, "parquet_read: %s\n", status.to_string().c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T unwrap(parity::Result<T> result) {
-  if (!result.ok()) die(result.status());
-  return std::move(result).value();
-}
-
-void check(const parity::Status& status) {
-  if (!status.ok()) die(status);
-}
+using parity::bench::check;
+using parity::bench::die;
+using parity::bench::unwrap;
 
 constexpr std::size_t kWidth = 14;
 

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "parity/core/diagnostics.h"
 #include "parity/formats/recording.h"
 #include "parity/formats/ros1/bag_writer.h"
@@ -38,25 +39,16 @@
 #include "parity/formats/ros_msg/typed_messages.h"
 #include "parity/io/byte_source.h"
 
+const char* const parity::bench::kProgramName = "rosbag_read";
+
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void die(const parity::Status& status) {
-  std::fprintf(stderr, "rosbag_read: %s\n", status.to_string().c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T unwrap(parity::Result<T> result) {
-  if (!result.ok()) die(result.status());
-  return std::move(result).value();
-}
-
-void check(const parity::Status& status) {
-  if (!status.ok()) die(status);
-}
+using parity::bench::check;
+using parity::bench::die;
+using parity::bench::unwrap;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();

@@ -73,6 +73,9 @@ function(parity_add_stage)
     return()
   endif()
   add_library(parity_${ARG_NAME} STATIC ${sources})
+  if(PARITY_UNITY_LIBS)
+    set_target_properties(parity_${ARG_NAME} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 6)
+  endif()
   target_include_directories(parity_${ARG_NAME}
     PUBLIC ${PROJECT_SOURCE_DIR}/include
     PRIVATE ${PROJECT_SOURCE_DIR}/src)
@@ -92,6 +95,10 @@ function(parity_add_stage)
     endforeach()
     if(tests)
       add_executable(parity_${ARG_NAME}_test ${tests})
+      if(PARITY_UNITY_TESTS)
+        set_target_properties(parity_${ARG_NAME}_test PROPERTIES UNITY_BUILD ON
+                              UNITY_BUILD_BATCH_SIZE 6)
+      endif()
       target_include_directories(parity_${ARG_NAME}_test PRIVATE ${PROJECT_SOURCE_DIR}/src)
       target_link_libraries(parity_${ARG_NAME}_test PRIVATE parity_${ARG_NAME} parity_testing
                             GTest::gtest GTest::gtest_main GTest::gmock)

@@ -22,7 +22,7 @@ namespace parity::parquet {
 
 namespace {
 
-constexpr std::uint8_t kMagic[4] = {'P', 'A', 'R', '1'};
+constexpr std::uint8_t kParquetMagic[4] = {'P', 'A', 'R', '1'};
 // Rows handed to the column writers at a time: the granularity of the row-group byte check.
 constexpr std::uint64_t kSliceRows = 4096;
 // Largest encoded size one row may add to a page (keeps every page below the i32 sizes of
@@ -979,7 +979,7 @@ class FileWriter::Impl {
   }
 
   Status start() {
-    PARITY_RETURN_IF_ERROR(write(kMagic));
+    PARITY_RETURN_IF_ERROR(write(kParquetMagic));
     return {};
   }
 
@@ -1029,7 +1029,7 @@ class FileWriter::Impl {
     thrift::write_file_metadata(meta, footer);
     const auto length = static_cast<std::uint32_t>(footer.size());
     for (int b = 0; b < 4; ++b) footer.push_back(static_cast<std::uint8_t>(length >> (8 * b)));
-    footer.insert(footer.end(), std::begin(kMagic), std::end(kMagic));
+    footer.insert(footer.end(), std::begin(kParquetMagic), std::end(kParquetMagic));
     PARITY_RETURN_IF_ERROR(write(footer));
     return sink_->finish();
   }

@@ -77,8 +77,6 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "CdrWriter copies host-order values: it needs a little-endian host");
 
-constexpr std::int64_t kNsPerSecond = 1'000'000'000;
-
 class CdrWriteArchive {
  public:
   explicit CdrWriteArchive(CdrWriter& writer) : w_(writer) {}

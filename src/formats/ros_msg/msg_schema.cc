@@ -11,6 +11,8 @@
 #include <optional>
 #include <set>
 
+#include "formats/ros_msg/saturating.h"
+
 namespace parity::ros2 {
 namespace {
 
@@ -22,16 +24,6 @@ enum class Dialect : std::uint8_t { kRos2, kRos1 };
 
 constexpr std::string_view kRos1Time = "ros1/msg/Time";
 constexpr std::string_view kRos1Duration = "ros1/msg/Duration";
-
-constexpr std::uint64_t kSaturated = std::numeric_limits<std::uint64_t>::max();
-
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  return a > kSaturated - b ? kSaturated : a + b;
-}
-std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
-  if (a == 0 || b == 0) return 0;
-  return a > kSaturated / b ? kSaturated : a * b;
-}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';

@@ -8,18 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "formats/ros_msg/saturating.h"
+
 namespace parity::ros2 {
 namespace {
-
-constexpr std::uint64_t kSaturated = std::numeric_limits<std::uint64_t>::max();
-
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  return a > kSaturated - b ? kSaturated : a + b;
-}
-std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
-  if (a == 0 || b == 0) return 0;
-  return a > kSaturated / b ? kSaturated : a * b;
-}
 
 // Fewest ROS 1 wire bytes of one scalar of a primitive (not kMessage).
 std::uint64_t ros1_primitive_size(PrimitiveType type) {

@@ -12,8 +12,6 @@
 namespace parity::ros2 {
 namespace {
 
-constexpr std::int64_t kNsPerSecond = 1'000'000'000;
-
 // Bounds-checked little-endian cursor without alignment. Statuses are built only on failure.
 class Ros1Cursor {
  public:

@@ -13,6 +13,8 @@
 
 namespace parity::ros2 {
 
+inline constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+
 template <typename M, typename T>
 concept MessageRef = std::same_as<std::remove_const_t<M>, T>;
 

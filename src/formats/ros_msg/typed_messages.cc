@@ -14,8 +14,6 @@
 namespace parity::ros2 {
 namespace {
 
-constexpr std::int64_t kNsPerSecond = 1'000'000'000;
-
 // The path of the field being read ("transforms[2].header.frame_id"), kept as a small stack of
 // names and indexes; only rendered to a string when an error occurs.
 class FieldPath {

@@ -41,7 +41,7 @@ std::vector<double> read_whole(const std::filesystem::path& path, const std::str
   return values;
 }
 
-const StreamInfo& stream_named(const RecordingInfo& info, const std::string& topic) {
+const StreamInfo& real_stream(const RecordingInfo& info, const std::string& topic) {
   for (const StreamInfo& s : info.streams) {
     if (s.topic == topic) return s;
   }
@@ -50,7 +50,7 @@ const StreamInfo& stream_named(const RecordingInfo& info, const std::string& top
   return kNone;
 }
 
-std::vector<std::string> topics(const RecordingInfo& info) {
+std::vector<std::string> real_topics(const RecordingInfo& info) {
   std::vector<std::string> out;
   for (const StreamInfo& s : info.streams) out.push_back(s.topic);
   return out;
@@ -65,13 +65,13 @@ TEST(Hdf5RealData, Robosuite141FourDemos) {
   EXPECT_EQ(info.format, "hdf5-robosuite");
   EXPECT_EQ(info.library, "robosuite 1.4.1");
   EXPECT_EQ(info.size_bytes, 770808u);
-  EXPECT_THAT(topics(info), ElementsAre("actions", "states"));
-  EXPECT_EQ(stream_named(info, "actions").schema, "float64[7]");
-  EXPECT_EQ(stream_named(info, "actions").type, "parity/Tensor");
-  EXPECT_EQ(stream_named(info, "states").schema, "float64[32]");
-  EXPECT_EQ(stream_named(info, "states").metadata.at("rate_hz"), "20");
-  EXPECT_EQ(stream_named(info, "states").metadata.at("time_source"), "synthetic");
-  EXPECT_EQ(stream_named(info, "states").metadata.at("source_key"), "data/demo_1/states");
+  EXPECT_THAT(real_topics(info), ElementsAre("actions", "states"));
+  EXPECT_EQ(real_stream(info, "actions").schema, "float64[7]");
+  EXPECT_EQ(real_stream(info, "actions").type, "parity/Tensor");
+  EXPECT_EQ(real_stream(info, "states").schema, "float64[32]");
+  EXPECT_EQ(real_stream(info, "states").metadata.at("rate_hz"), "20");
+  EXPECT_EQ(real_stream(info, "states").metadata.at("time_source"), "synthetic");
+  EXPECT_EQ(real_stream(info, "states").metadata.at("source_key"), "data/demo_1/states");
   ASSERT_EQ(info.episodes.size(), 4u);
   const std::uint64_t rows[] = {226, 1143, 285, 296};
   for (std::size_t e = 0; e < 4; ++e) {
@@ -139,9 +139,9 @@ TEST(Hdf5RealData, Robosuite140ThreeDemos) {
   EXPECT_EQ(info.episodes[0].attributes.at("num_samples"), "482");
   EXPECT_EQ(info.episodes[1].attributes.at("num_samples"), "510");
   EXPECT_EQ(info.episodes[2].attributes.at("num_samples"), "392");
-  EXPECT_EQ(stream_named(info, "actions").schema, "float64[7]");
-  EXPECT_EQ(stream_named(info, "states").schema, "float64[32]");
-  EXPECT_EQ(stream_named(info, "states").message_count, 482u + 510 + 392);
+  EXPECT_EQ(real_stream(info, "actions").schema, "float64[7]");
+  EXPECT_EQ(real_stream(info, "states").schema, "float64[32]");
+  EXPECT_EQ(real_stream(info, "states").message_count, 482u + 510 + 392);
 
   ReadOptions options;
   options.topics = {"states"};
@@ -160,12 +160,12 @@ TEST(Hdf5RealData, Robosuite10OneDemoWithJointTorques) {
   ASSERT_TRUE(recording.ok()) << recording.status().to_string();
   const RecordingInfo& info = (*recording)->info();
   EXPECT_EQ(info.library, "robosuite 1.0.0");
-  EXPECT_THAT(topics(info), ElementsAre("actions", "joint_torques", "states"));
+  EXPECT_THAT(real_topics(info), ElementsAre("actions", "joint_torques", "states"));
   ASSERT_EQ(info.episodes.size(), 1u);
   EXPECT_EQ(info.episodes[0].name, "demo_1");
-  EXPECT_EQ(stream_named(info, "states").message_count, 412u);
-  EXPECT_EQ(stream_named(info, "states").schema, "float64[32]");
-  EXPECT_EQ(stream_named(info, "joint_torques").schema, "float64[7]");
+  EXPECT_EQ(real_stream(info, "states").message_count, 412u);
+  EXPECT_EQ(real_stream(info, "states").schema, "float64[32]");
+  EXPECT_EQ(real_stream(info, "joint_torques").schema, "float64[7]");
   // model_file is only the file name "model_1.xml" in robosuite 1.0.
   EXPECT_EQ(info.episodes[0].attributes.at("model_file_bytes"), "11");
 
@@ -188,11 +188,11 @@ TEST(Hdf5RealData, Robosuite01SawyerLiftSkipsZeroWidthArms) {
   const RecordingInfo& info = (*recording)->info();
   EXPECT_EQ(info.format, "hdf5-robosuite");
   EXPECT_EQ(info.library, "robosuite 0.1.0");
-  EXPECT_THAT(topics(info), ElementsAre("gripper_actuations", "joint_velocities", "right_dpos",
+  EXPECT_THAT(real_topics(info), ElementsAre("gripper_actuations", "joint_velocities", "right_dpos",
                                         "right_dquat", "states"));
-  EXPECT_EQ(stream_named(info, "states").schema, "float64[34]");
-  EXPECT_EQ(stream_named(info, "gripper_actuations").schema, "float64[1]");
-  EXPECT_EQ(stream_named(info, "right_dquat").schema, "float64[4]");
+  EXPECT_EQ(real_stream(info, "states").schema, "float64[34]");
+  EXPECT_EQ(real_stream(info, "gripper_actuations").schema, "float64[1]");
+  EXPECT_EQ(real_stream(info, "right_dquat").schema, "float64[4]");
   ASSERT_EQ(info.episodes.size(), 2u);
   EXPECT_EQ(info.episodes[0].attributes.at("num_samples"), "1058");
   EXPECT_EQ(info.episodes[1].attributes.at("num_samples"), "837");

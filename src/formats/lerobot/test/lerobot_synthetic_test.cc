@@ -112,7 +112,7 @@ Json info_json(const std::string& version, double fps, bool with_video) {
   return info;
 }
 
-const StreamInfo* stream_named(const RecordingInfo& info, const std::string& topic) {
+const StreamInfo* find_stream(const RecordingInfo& info, const std::string& topic) {
   for (const StreamInfo& s : info.streams) {
     if (s.topic == topic) return &s;
   }
@@ -198,11 +198,11 @@ TEST(LeRobotSynthetic, SharedVideoSegmentsAreSeekedByTimestamp) {
   ASSERT_TRUE(recording.ok()) << recording.status().message();
   const RecordingInfo& info = (*recording)->info();
   ASSERT_EQ(info.episodes.size(), 2u);
-  const StreamInfo* camera = stream_named(info, "observation.images.wrist");
+  const StreamInfo* camera = find_stream(info, "observation.images.wrist");
   ASSERT_NE(camera, nullptr);
   EXPECT_EQ(camera->schema, "uint8[48,64,3]");
   EXPECT_EQ(camera->metadata.at("is_depth_map"), "true");
-  EXPECT_EQ(stream_named(info, "observation.state")->metadata.at("names"), "episode,frame");
+  EXPECT_EQ(find_stream(info, "observation.state")->metadata.at("names"), "episode,frame");
   EXPECT_EQ(info.episodes[1].attributes.at("task"), "stack the cubes");
   EXPECT_THAT(messages_of(diagnostics, Severity::kWarning),
               ::testing::Contains(HasSubstr("episode 1: 20 rows, the episode table says 21")));

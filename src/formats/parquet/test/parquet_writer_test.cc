@@ -175,7 +175,7 @@ Bytes read_file_bytes(const std::filesystem::path& path) {
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::unique_ptr<FileReader> open_bytes(const Bytes& bytes) {
+std::unique_ptr<FileReader> open_written(const Bytes& bytes) {
   auto reader = FileReader::open(memory_source(bytes));
   EXPECT_TRUE(reader.ok()) << reader.status().to_string();
   return reader.ok() ? std::move(*reader) : nullptr;
@@ -225,7 +225,7 @@ TEST_P(ParquetWriterRoundTrip, OurReaderReadsBackEveryValue) {
   auto bytes = testing::write_table_to_memory(table, options, 333);
   ASSERT_TRUE(bytes.ok()) << bytes.status().to_string();
 
-  auto reader = open_bytes(*bytes);
+  auto reader = open_written(*bytes);
   ASSERT_NE(reader, nullptr);
   const FileMetadata& meta = reader->metadata();
   EXPECT_EQ(meta.num_rows, 1200u);
@@ -365,7 +365,7 @@ TEST(ParquetWriterTest, EmptyFileHasSchemaAndNoRowGroups) {
   auto writer = FileWriter::create_in_memory(out, {WriterColumn::float64("x")});
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->close().ok());
-  auto reader = open_bytes(out);
+  auto reader = open_written(out);
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(reader->metadata().num_rows, 0u);
   EXPECT_TRUE(reader->metadata().row_groups.empty());
@@ -389,7 +389,7 @@ TEST(ParquetWriterTest, StatisticsPerRowGroupAndPredicateSkipping) {
   options.row_group_rows = 100;
   auto bytes = testing::write_table_to_memory(table, options);
   ASSERT_TRUE(bytes.ok());
-  auto reader = open_bytes(*bytes);
+  auto reader = open_written(*bytes);
   ASSERT_NE(reader, nullptr);
   const auto& groups = reader->metadata().row_groups;
   ASSERT_EQ(groups.size(), 3u);
@@ -427,7 +427,7 @@ TEST(ParquetWriterTest, StatisticsCanBeTurnedOff) {
   options.write_statistics = false;
   auto bytes = testing::write_table_to_memory(table, options);
   ASSERT_TRUE(bytes.ok());
-  auto reader = open_bytes(*bytes);
+  auto reader = open_written(*bytes);
   ASSERT_NE(reader, nullptr);
   const ColumnStatistics& s = reader->metadata().row_groups[0].columns[0].statistics;
   EXPECT_FALSE(s.min.has_value());
@@ -451,7 +451,7 @@ TEST(ParquetWriterTest, DictionaryFallsBackToPlainWhenItOutgrowsItsLimit) {
   options.compression = Compression::kZstd;
   auto bytes = testing::write_table_to_memory(table, options, 100);
   ASSERT_TRUE(bytes.ok());
-  auto reader = open_bytes(*bytes);
+  auto reader = open_written(*bytes);
   ASSERT_NE(reader, nullptr);
   for (const ColumnChunkInfo& chunk : reader->metadata().row_groups[0].columns) {
     EXPECT_THAT(chunk.encodings,
@@ -483,7 +483,7 @@ TEST(ParquetWriterTest, RowGroupsAreWrittenAsTheyFill) {
   EXPECT_LT(out.size(), 4u + 1200u);
   EXPECT_EQ((*writer)->bytes_written(), out.size());
   ASSERT_TRUE((*writer)->close().ok());
-  auto reader = open_bytes(out);
+  auto reader = open_written(out);
   ASSERT_NE(reader, nullptr);
   ASSERT_EQ(reader->metadata().row_groups.size(), 2u);
   EXPECT_EQ(reader->metadata().row_groups[1].first_row, 100u);
@@ -499,7 +499,7 @@ TEST(ParquetWriterTest, RowGroupsAlsoCloseOnBufferedBytes) {
   options.compression = Compression::kUncompressed;
   auto bytes = testing::write_table_to_memory(table, options, 20000);
   ASSERT_TRUE(bytes.ok());
-  auto reader = open_bytes(*bytes);
+  auto reader = open_written(*bytes);
   ASSERT_NE(reader, nullptr);
   const auto& groups = reader->metadata().row_groups;
   ASSERT_GE(groups.size(), 2u);
