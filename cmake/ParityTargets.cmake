@@ -11,6 +11,11 @@ function(parity_compile_options target)
   if(PARITY_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
+  if((PARITY_UNITY_LIBS OR PARITY_UNITY_TESTS) AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # In a unity batch every file but the first is an included file, so GCC takes a class that
+    # holds a type from the file's anonymous namespace for a header's class; it is not.
+    target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+  endif()
   if(PARITY_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC 12 reports false -Wmaybe-uninitialized inside libstdc++ (std::regex, std::function)
     # when ASan instrumentation meets -O2; the warning stays on in every other build.
