@@ -189,7 +189,7 @@ TEST(Hdf5RealData, Robosuite01SawyerLiftSkipsZeroWidthArms) {
   EXPECT_EQ(info.format, "hdf5-robosuite");
   EXPECT_EQ(info.library, "robosuite 0.1.0");
   EXPECT_THAT(real_topics(info), ElementsAre("gripper_actuations", "joint_velocities", "right_dpos",
-                                        "right_dquat", "states"));
+                                             "right_dquat", "states"));
   EXPECT_EQ(real_stream(info, "states").schema, "float64[34]");
   EXPECT_EQ(real_stream(info, "gripper_actuations").schema, "float64[1]");
   EXPECT_EQ(real_stream(info, "right_dquat").schema, "float64[4]");
