@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: generate the built-in example (a hard-drive disassembly cell recorded in the lab,
-# in simulation and in the field, as MCAP), ingest it with attributes and roles, and list it.
+# in simulation and in the field, as MCAP), ingest it with attributes and roles, list it,
+# profile it (features, derived attributes, a mergeable profile) and export the feature table.
 # Usage: scripts/demo.sh [PARITY_BINARY]   (run by `make demo`)
 set -euo pipefail
 parity=${1:-build/release/parity}
@@ -21,6 +22,15 @@ run ls --where "domain = field and lighting in (dim, dark)"
 echo
 first=$("$parity" --catalog "$catalog" ls --json --where "domain = field" --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 run show "${first:0:10}"
+echo
+run profile
+echo
+run ls --where "domain = field and blur = high" --limit 5
+echo
+run profile --where "domain = field" --out "$out/field.pprof" --quiet
+run profile show "$out/field.pprof" | head -12
+echo
+run features --out "$out/features.parquet"
 echo
 run snapshot create field-baseline --where "domain = field" --description "field logs at demo time"
 run snapshot verify field-baseline

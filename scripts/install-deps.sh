@@ -12,10 +12,10 @@ packages=(
   libzstd-dev liblz4-dev libbz2-dev libxxhash-dev libsqlite3-dev sqlite3
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libhdf5-dev libjpeg-dev libpng-dev libsnappy-dev zlib1g-dev
-  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libopencv-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd ffmpeg
-  python3 python3-numpy
+  python3 python3-numpy python3-opencv python3-scipy python3-sklearn python3-onnx
 )
 
 # The independent Parquet oracle the tests run (tests/oracles, npm registry): installed only

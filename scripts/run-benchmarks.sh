@@ -12,3 +12,9 @@ build_dir=${1:-build/release}
 "$build_dir/benchmarks/parquet_read" --size-mb "${PARQUET_READ_MB:-200}"
 # Decodes the G1 AV1 LeRobot video (skips when ../shared is absent) next to the ffmpeg CLI.
 "$build_dir/benchmarks/video_frames"
+# JointFeatureExtractor on a 1 kHz JointState stream next to raw CDR decoding, 1 and 2 threads
+# (PROFILE_JOINTS_SECONDS of 1 kHz data per stream, default 600).
+"$build_dir/benchmarks/profile_joints" --seconds "${PROFILE_JOINTS_SECONDS:-600}"
+# Camera features on 640x480 JPEGs and the G1 AV1 videos (skips when ../shared is absent) next
+# to the same features in Python + NumPy + OpenCV (benchmarks/profile_images_baseline.py).
+"$build_dir/benchmarks/profile_images"

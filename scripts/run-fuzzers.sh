@@ -17,6 +17,11 @@ real_seeds=(
   "parquet_reader lerobot *.parquet"
 )
 
+# Seeds from the repository itself: "<target> <folder under the repo root> <find -name pattern>".
+repo_seeds=(
+  "profile src/profile/test/data *.bin"
+)
+
 # run_one FUZZER: runs one target; its summary goes to BUILD_DIR/<name>.summary.
 run_one() {
   local fuzzer=$1 name work
@@ -31,6 +36,11 @@ run_one() {
     else
       echo "run-fuzzers: ../shared is absent: seeding $name from fuzz/corpus only"
     fi
+  done
+  for entry in "${repo_seeds[@]}"; do
+    read -r target folder pattern <<<"$entry"
+    [ "$target" = "$name" ] || continue
+    find "$root/$folder" -name "$pattern" -size -64k -exec cp {} "$work"/ \;
   done
   echo "run-fuzzers: $name for ${seconds}s"
   if "$fuzzer" "$work" -max_total_time="$seconds" -max_len=65536 -timeout=10 \

@@ -13,6 +13,7 @@
 #include <set>
 #include <utility>
 
+#include "catalog/attribute_rows.h"
 #include "catalog/episode_query.h"
 #include "catalog/migrations.h"
 #include "catalog/sqlite_statement.h"
@@ -22,6 +23,8 @@ namespace parity {
 namespace {
 
 namespace fs = std::filesystem;
+using catalog_detail::bind_attribute;
+using catalog_detail::check_attributes;
 using sqlite::Statement;
 using sqlite::Transaction;
 
@@ -30,13 +33,6 @@ constexpr std::uint64_t kMaxStoredUnsigned =
     static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // ---- validation of records before anything is written ---------------------------------
-
-bool is_attribute_key(std::string_view key) {
-  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '/' || c == '-';
-  });
-}
 
 bool is_json_object(const std::string& text) {
   const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -51,22 +47,6 @@ Status check_unsigned(std::uint64_t value, std::string_view what, std::string_vi
   if (value > kMaxStoredUnsigned) {
     return invalid_argument(fmt::format("{}: {} is {}, above the largest storable value {}", where,
                                         what, value, kMaxStoredUnsigned));
-  }
-  return {};
-}
-
-Status check_attributes(const std::vector<Attribute>& attributes, std::string_view where) {
-  for (const Attribute& attribute : attributes) {
-    if (!is_attribute_key(attribute.key)) {
-      return invalid_argument(fmt::format(
-          "{}: attribute key '{}' is invalid: expected [A-Za-z0-9_./-]+ so selectors can name it",
-          where, attribute.key));
-    }
-    if (const auto* number = std::get_if<double>(&attribute.value);
-        number && !std::isfinite(*number)) {
-      return invalid_argument(fmt::format("{}: attribute '{}' is {}, expected a finite number",
-                                          where, attribute.key, *number));
-    }
   }
   return {};
 }
@@ -132,19 +112,6 @@ Result<std::uint64_t> read_unsigned(const Statement& stmt, int column, std::stri
   const std::int64_t value = stmt.int64(column);
   if (value < 0) return corrupt(fmt::format("catalog row has a negative {}: {}", what, value));
   return static_cast<std::uint64_t>(value);
-}
-
-void bind_attribute(Statement& stmt, const std::string& owner, const Attribute& attribute) {
-  stmt.bind(1, std::string_view(owner));
-  stmt.bind(2, std::string_view(attribute.key));
-  stmt.bind(3, attribute_type_name(attribute.value));
-  stmt.bind(4, std::string_view(attribute_value_to_string(attribute.value)));
-  if (const auto* number = std::get_if<double>(&attribute.value)) {
-    stmt.bind(5, *number);
-  } else {
-    stmt.bind_null(5);
-  }
-  stmt.bind(6, std::string_view(attribute.origin));
 }
 
 // Reads rows of (key, type, text_value, num_value, origin).

@@ -141,9 +141,44 @@ CREATE TABLE snapshot_files (
 );
 )sql";
 
+// Version 2: per-episode features (docs/catalog.md "Features"). feature_status says which
+// episodes were profiled by which extractor version (the resume point of `parity profile`);
+// episode_features holds the finite values (a missing feature has no row); frame_samples holds
+// per-frame vectors (frame descriptors, learned embeddings) as little-endian float32 blobs.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE feature_status (
+  episode_id TEXT PRIMARY KEY REFERENCES episodes(id) ON DELETE CASCADE,
+  extractor_version TEXT NOT NULL,
+  options_json TEXT NOT NULL,
+  computed_at TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+  message TEXT NOT NULL
+);
+
+CREATE TABLE episode_features (
+  episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (episode_id, name)
+) WITHOUT ROWID;
+CREATE INDEX episode_features_by_name ON episode_features(name, value);
+
+CREATE TABLE frame_samples (
+  episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  position INTEGER NOT NULL CHECK (position >= 0),
+  log_time_ns INTEGER NOT NULL,
+  dims INTEGER NOT NULL CHECK (dims > 0),
+  vector BLOB NOT NULL CHECK (length(vector) = 4 * dims),
+  PRIMARY KEY (episode_id, role, kind, position)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: sources, episodes, attributes, streams, provenance, runs, snapshots",
      kSchemaV1},
+    {2, "features: feature_status, episode_features, frame_samples", kSchemaV2},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -82,6 +82,15 @@ void Statement::bind(int index, std::string_view text) {
                                 SQLITE_TRANSIENT));
 }
 
+void Statement::bind_blob(int index, std::string_view bytes) {
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    record_bind(SQLITE_TOOBIG);
+    return;
+  }
+  record_bind(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                                SQLITE_TRANSIENT));
+}
+
 void Statement::bind(int index, std::int64_t value) {
   record_bind(sqlite3_bind_int64(stmt_, index, value));
 }
@@ -123,6 +132,13 @@ void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   bind_rc_ = SQLITE_OK;
+}
+
+std::string Statement::blob(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (data == nullptr) return {};
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return {static_cast<const char*>(data), static_cast<std::size_t>(size)};
 }
 
 std::string Statement::text(int column) const {

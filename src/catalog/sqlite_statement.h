@@ -43,6 +43,7 @@ class Statement {
   void bind(int index, double value);
   void bind(int index, const std::optional<std::string>& text);  // nullopt binds NULL
   void bind_null(int index);
+  void bind_blob(int index, std::string_view bytes);  // binds a BLOB (not TEXT)
 
   // Executes one step. Returns true when a row is available, false when done.
   Result<bool> step();
@@ -53,6 +54,7 @@ class Statement {
 
   // Column accessors for the current row. text() returns "" for NULL.
   std::string text(int column) const;
+  std::string blob(int column) const;  // the raw bytes; "" for NULL
   std::int64_t int64(int column) const;
   double real(int column) const;
   bool is_null(int column) const;

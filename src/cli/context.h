@@ -49,6 +49,9 @@ Verb add_show_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_info_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_dump_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_export_verb(CLI::App& app, const GlobalOptions& global);
+Verb add_features_verb(CLI::App& app, const GlobalOptions& global);
+// profile, profile show, profile merge (children first: a parsed child wins over its parent).
+std::vector<Verb> add_profile_verbs(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_snapshot_verbs(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_demo_verbs(CLI::App& app, const GlobalOptions& global);
 

@@ -21,11 +21,11 @@ struct ExportArgs {
 
 Verb add_export_verb(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<ExportArgs>();
-  CLI::App* command = app.add_subcommand(
-      "export",
-      "Write a catalog table (episodes, streams or sources) as CSV, JSON Lines or Parquet");
-  command->add_option("table", args->table, "episodes (default), streams or sources")
-      ->check(CLI::IsMember({"episodes", "streams", "sources"}));
+  CLI::App* command = app.add_subcommand("export",
+                                         "Write a catalog table (episodes, streams, sources or "
+                                         "features) as CSV, JSON Lines or Parquet");
+  command->add_option("table", args->table, "episodes (default), streams, sources or features")
+      ->check(CLI::IsMember({"episodes", "streams", "sources", "features"}));
   command->add_option("-o,--out", args->out, "Output file (.csv, .jsonl or .parquet)")->required();
   command->add_option("-f,--format", args->format,
                       "csv, jsonl or parquet (default: from the --out extension)");

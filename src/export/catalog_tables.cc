@@ -132,8 +132,33 @@ Result<CatalogTable> parse_catalog_table(std::string_view name) {
   if (name == "episodes") return CatalogTable::kEpisodes;
   if (name == "streams") return CatalogTable::kStreams;
   if (name == "sources") return CatalogTable::kSources;
+  if (name == "features") return CatalogTable::kFeatures;
   return invalid_argument(
-      fmt::format("unknown table '{}'; expected episodes, streams or sources", name));
+      fmt::format("unknown table '{}'; expected episodes, streams, sources or features", name));
+}
+
+TableData feature_table_data(const FeatureTable& features) {
+  TableData data;
+  data.schema.push_back({"id", CellType::kString, false});
+  for (const std::string& name : features.names) {
+    data.schema.push_back({name, CellType::kDouble, true});
+  }
+  data.rows.reserve(features.episode_ids.size());
+  for (std::size_t r = 0; r < features.episode_ids.size(); ++r) {
+    TableRow row;
+    row.reserve(data.schema.size());
+    row.emplace_back(features.episode_ids[r]);
+    for (std::size_t c = 0; c < features.names.size(); ++c) {
+      const double value = features.at(r, c);
+      if (FeatureTable::is_missing(value)) {
+        row.emplace_back(std::monostate{});
+      } else {
+        row.emplace_back(value);
+      }
+    }
+    data.rows.push_back(std::move(row));
+  }
+  return data;
 }
 
 Result<TableData> catalog_table(const Catalog& catalog, CatalogTable table,
@@ -141,6 +166,10 @@ Result<TableData> catalog_table(const Catalog& catalog, CatalogTable table,
   if (table == CatalogTable::kSources) {
     PARITY_ASSIGN_OR_RETURN(const auto sources, catalog.list_sources(filter.include_superseded));
     return sources_table(sources);
+  }
+  if (table == CatalogTable::kFeatures) {
+    PARITY_ASSIGN_OR_RETURN(const FeatureTable features, catalog.load_feature_table(filter));
+    return feature_table_data(features);
   }
   PARITY_ASSIGN_OR_RETURN(const auto episodes, catalog.list_episodes(filter));
   if (table == CatalogTable::kStreams) return streams_table(catalog, episodes);

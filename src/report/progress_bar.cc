@@ -55,9 +55,14 @@ void ProgressBar::update(std::uint64_t done_bytes, std::uint64_t total_bytes) {
     eta = seconds >= 60 ? fmt::format("{}m{:02}s", seconds / 60, seconds % 60)
                         : fmt::format("{}s", seconds);
   }
-  fmt::print(out_, "\r\033[2K{} [{}] {:3.0f}%  {} / {}  {}/s  ETA {}", label_, bar,
-             fraction * 100.0, format_bytes(static_cast<double>(done_bytes)),
-             format_bytes(static_cast<double>(total_bytes)), format_bytes(rate), eta);
+  if (unit_.empty()) {
+    fmt::print(out_, "\r\033[2K{} [{}] {:3.0f}%  {} / {}  {}/s  ETA {}", label_, bar,
+               fraction * 100.0, format_bytes(static_cast<double>(done_bytes)),
+               format_bytes(static_cast<double>(total_bytes)), format_bytes(rate), eta);
+  } else {
+    fmt::print(out_, "\r\033[2K{} [{}] {:3.0f}%  {} / {} {}  {:.1f} {}/s  ETA {}", label_, bar,
+               fraction * 100.0, done_bytes, total_bytes, unit_, rate, unit_, eta);
+  }
   std::fflush(out_);
 }
 

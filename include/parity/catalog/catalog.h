@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "parity/catalog/features.h"
 #include "parity/catalog/model.h"
 #include "parity/catalog/snapshot.h"
 #include "parity/core/status.h"
@@ -69,7 +70,7 @@ struct IngestRunInfo {
 class Catalog {
  public:
   // The schema version this build creates and migrates to.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (and with create_if_missing creates, with parent directories) the catalog at
   // `path`, enables WAL, foreign keys and a busy timeout, and applies pending forward
@@ -149,6 +150,29 @@ class Catalog {
   // episode is still in the catalog. Errors: kNotFound (no such snapshot); file problems are
   // reported per file, not as errors.
   Result<SnapshotVerification> verify_snapshot(const std::string& name) const;
+
+  // Features (features.h). Replaces everything stored for the episode's features (values,
+  // samples, derived attributes, status) in ONE transaction. Errors: kNotFound (no such
+  // episode), kInvalidArgument (a non-finite value, a duplicate name, an empty sample vector, a
+  // bad derived attribute key).
+  Status store_episode_features(const EpisodeFeatureRecord& record);
+  // Replaces the episode's derived attributes only (re-tagging with another taxonomy), with the
+  // rule of EpisodeFeatureRecord::derived. Errors: kNotFound, kInvalidArgument.
+  Status replace_derived_attributes(const std::string& episode_id,
+                                    const std::vector<Attribute>& derived);
+  // Ids of the episodes the filter selects, in list_episodes() order, that have no features
+  // from `extractor_version` (never profiled, profiled by another version, or failed).
+  Result<std::vector<std::string>> episodes_needing_features(
+      const EpisodeFilter& filter, const std::string& extractor_version) const;
+  // The feature values of the episodes the filter selects (rows in list_episodes() order;
+  // columns: every feature name any of them has, sorted).
+  Result<FeatureTable> load_feature_table(const EpisodeFilter& filter) const;
+  // One episode's values, sorted by name. Errors: kNotFound (no such episode).
+  Result<std::vector<std::pair<std::string, double>>> episode_features(
+      const std::string& episode_id) const;
+  // One episode's frame samples of `kind` ("" = all), ordered by role, kind, position.
+  Result<std::vector<FrameSampleRecord>> frame_samples(const std::string& episode_id,
+                                                       const std::string& kind = "") const;
 
  private:
   Catalog(sqlite3* db, std::filesystem::path path, CatalogOptions options, int schema_version);

@@ -11,9 +11,9 @@
 
 namespace parity {
 
-enum class CatalogTable : std::uint8_t { kEpisodes, kStreams, kSources };
+enum class CatalogTable : std::uint8_t { kEpisodes, kStreams, kSources, kFeatures };
 
-// "episodes", "streams", "sources"; kInvalidArgument naming the choices otherwise.
+// "episodes", "streams", "sources", "features"; kInvalidArgument naming the choices otherwise.
 Result<CatalogTable> parse_catalog_table(std::string_view name);
 
 struct TableData {
@@ -26,7 +26,11 @@ struct TableData {
 // index, name, domain, kind, task, embodiment, outcome, start_ns, end_ns, duration_s,
 // message_count, stream_count, ingested, then one column per attribute key in key order
 // (typed double / bool / string by its values; a key whose values mix types is a string
-// column; a key equal to a fixed column name gets the prefix "attr.").
+// column; a key equal to a fixed column name gets the prefix "attr."). Features: id, then one
+// nullable double column per feature name (sorted); null where an episode lacks the feature.
+// The feature table as rows (the features table of catalog_table()).
+TableData feature_table_data(const FeatureTable& features);
+
 Result<TableData> catalog_table(const Catalog& catalog, CatalogTable table,
                                 const EpisodeFilter& filter);
 

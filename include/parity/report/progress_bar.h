@@ -1,4 +1,4 @@
-// A one-line progress bar on stderr for long work: bytes done / total, rate and ETA.
+// A one-line progress bar on stderr for long work: bytes (or items) done / total, rate and ETA.
 // Draws only when enabled (the CLI enables it when stderr is a terminal and neither --json
 // nor --quiet was given); otherwise every call is a no-op, so callers need not check.
 #pragma once
@@ -13,6 +13,8 @@ namespace parity {
 class ProgressBar {
  public:
   ProgressBar(std::string label, bool enabled, std::FILE* out = stderr);
+  // Counts items instead of bytes: "12 / 100 episodes  3.1 episodes/s".
+  void set_unit(std::string unit) { unit_ = std::move(unit); }
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -30,6 +32,7 @@ class ProgressBar {
 
  private:
   std::string label_;
+  std::string unit_;  // "" = bytes
   bool enabled_;
   std::FILE* out_;
   bool drawn_ = false;

@@ -46,16 +46,19 @@ TEST(CatalogOpenTest, CreatesLatestSchemaWithWalAndForeignKeys) {
     EXPECT_EQ((*catalog)->path(), path);
   }
   RawDb raw(path);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "1");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
   EXPECT_THAT(raw.rows("SELECT version, description, applied_at FROM schema_migrations"),
               ElementsAre("1|initial schema: sources, episodes, attributes, streams, provenance, "
-                          "runs, snapshots|2026-01-10T00:00:00Z"));
+                          "runs, snapshots|2026-01-10T00:00:00Z",
+                          "2|features: feature_status, episode_features, frame_samples|"
+                          "2026-01-10T00:00:00Z"));
   EXPECT_THAT(raw.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                        "'sqlite_%' ORDER BY name"),
-              ElementsAre("episode_attributes", "episodes", "ingest_runs", "provenance",
-                          "schema_migrations", "snapshot_episodes", "snapshot_files", "snapshots",
-                          "source_attributes", "sources", "streams"));
+              ElementsAre("episode_attributes", "episode_features", "episodes", "feature_status",
+                          "frame_samples", "ingest_runs", "provenance", "schema_migrations",
+                          "snapshot_episodes", "snapshot_files", "snapshots", "source_attributes",
+                          "sources", "streams"));
 }
 
 TEST(CatalogOpenTest, ReopeningAnExistingCatalogKeepsItsVersionAndHistory) {
@@ -65,10 +68,10 @@ TEST(CatalogOpenTest, ReopeningAnExistingCatalogKeepsItsVersionAndHistory) {
   clock->now = catalog_testing::utc(2027, 5, 1);
   auto again = Catalog::open(dir / "c.db");  // no create flag needed
   ASSERT_TRUE(again.ok()) << again.status().to_string();
-  EXPECT_EQ((*again)->schema_version(), 1);
+  EXPECT_EQ((*again)->schema_version(), 2);
   RawDb raw(dir / "c.db");
   EXPECT_EQ(raw.scalar("SELECT count(*) || ' ' || max(applied_at) FROM schema_migrations"),
-            "1 2026-01-10T00:00:00Z");
+            "2 2026-01-10T00:00:00Z");
 }
 
 TEST(CatalogMigrationTest, VersionZeroDatabaseIsMigratedToTheLatestVersion) {
@@ -81,10 +84,29 @@ TEST(CatalogMigrationTest, VersionZeroDatabaseIsMigratedToTheLatestVersion) {
   auto clock = std::make_shared<TestClock>();
   auto catalog = Catalog::open(path, options_with(clock, /*create=*/false));
   ASSERT_TRUE(catalog.ok()) << catalog.status().to_string();
-  EXPECT_EQ((*catalog)->schema_version(), 1);
+  EXPECT_EQ((*catalog)->schema_version(), 2);
   RawDb raw(path);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "1");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'episodes'"), "1");
+}
+
+TEST(CatalogMigrationTest, VersionOneCatalogGainsTheFeatureTablesAndKeepsItsRows) {
+  testing::TempDir dir;
+  const auto path = dir / "v1.db";
+  {
+    RawDb raw(path);
+    const auto v1 = catalog_detail::catalog_migrations().first(1);
+    ASSERT_TRUE(catalog_detail::migrate(raw.get(), v1, "2026-01-01T00:00:00Z").ok());
+    raw.exec(
+        "INSERT INTO sources VALUES ('s1', '/d/a.mcap', 'mcap', 'lab', '', 'h1', 10, "
+        "'2026-01-01T00:00:00Z', 1, NULL, NULL)");
+  }
+  auto catalog = Catalog::open(path, options_with(std::make_shared<TestClock>(), false));
+  ASSERT_TRUE(catalog.ok()) << catalog.status().to_string();
+  EXPECT_EQ((*catalog)->schema_version(), 2);
+  RawDb raw(path);
+  EXPECT_EQ(raw.scalar("SELECT path FROM sources"), "/d/a.mcap");
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM episode_features"), "0");
 }
 
 TEST(CatalogMigrationTest, PendingStepsApplyInOrderEachRecorded) {
@@ -92,24 +114,25 @@ TEST(CatalogMigrationTest, PendingStepsApplyInOrderEachRecorded) {
   const auto path = dir / "c.db";
   ASSERT_TRUE(Catalog::open(path, options_with(std::make_shared<TestClock>())).ok());
 
-  // A future build's step list: the real v1 plus a v2 that adds a table and a column.
-  const auto v1 = catalog_detail::catalog_migrations();
-  std::vector<catalog_detail::Migration> steps(v1.begin(), v1.end());
-  steps.push_back({2, "add feature tables",
+  // A future build's step list: the real steps plus a v3 that adds a table and a column.
+  const auto current = catalog_detail::catalog_migrations();
+  std::vector<catalog_detail::Migration> steps(current.begin(), current.end());
+  steps.push_back({3, "add quality tables",
                    "CREATE TABLE features (episode_id TEXT, name TEXT, value REAL);"
                    "ALTER TABLE episodes ADD COLUMN quality REAL NOT NULL DEFAULT 0;"});
   RawDb raw(path);
   const auto version = catalog_detail::migrate(raw.get(), steps, "2026-02-02T00:00:00Z");
   ASSERT_TRUE(version.ok()) << version.status().to_string();
-  EXPECT_EQ(*version, 2);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
-  EXPECT_THAT(raw.rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
-              ElementsAre("1|2026-01-10T00:00:00Z", "2|2026-02-02T00:00:00Z"));
+  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
+  EXPECT_THAT(
+      raw.rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+      ElementsAre("1|2026-01-10T00:00:00Z", "2|2026-01-10T00:00:00Z", "3|2026-02-02T00:00:00Z"));
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM pragma_table_info('episodes') WHERE name = "
                        "'quality'"),
             "1");
 
-  // This build (latest = 1) now refuses the file.
+  // This build (latest = 2) now refuses the file.
   const auto refused = Catalog::open(path);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
@@ -121,14 +144,14 @@ TEST(CatalogMigrationTest, FailingStepRollsBackCompletelyAndKeepsTheOldVersion) 
   ASSERT_TRUE(Catalog::open(path, options_with(std::make_shared<TestClock>())).ok());
   RawDb raw(path);
   const auto before = raw.dump();
-  const auto v1 = catalog_detail::catalog_migrations();
-  std::vector<catalog_detail::Migration> steps(v1.begin(), v1.end());
+  const auto current = catalog_detail::catalog_migrations();
+  std::vector<catalog_detail::Migration> steps(current.begin(), current.end());
   // The first statement succeeds, the second fails (episodes exists): nothing may remain.
-  steps.push_back({2, "broken", "CREATE TABLE half_done (x); CREATE TABLE episodes (y);"});
+  steps.push_back({3, "broken", "CREATE TABLE half_done (x); CREATE TABLE episodes (y);"});
   const auto version = catalog_detail::migrate(raw.get(), steps, "2026-02-02T00:00:00Z");
   ASSERT_FALSE(version.ok());
   EXPECT_EQ(version.status().code(), StatusCode::kInternal);
-  EXPECT_THAT(version.status().message(), HasSubstr("migration to schema version 2"));
+  EXPECT_THAT(version.status().message(), HasSubstr("migration to schema version 3"));
   EXPECT_THAT(version.status().message(), HasSubstr("table episodes already exists"));
   EXPECT_EQ(raw.dump(), before);
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"), "0");
@@ -145,7 +168,7 @@ TEST(CatalogMigrationTest, NewerSchemaIsRefusedWithoutTouchingTheFile) {
   EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(result.status().message(),
               HasSubstr("c.db: catalog schema version 7 is newer than this build of Parity "
-                        "supports (version 1); upgrade Parity to open it"));
+                        "supports (version 2); upgrade Parity to open it"));
   EXPECT_EQ(read_bytes(path), bytes);
 }
 
