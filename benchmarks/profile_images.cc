@@ -42,6 +42,7 @@
 #include "bench_support.h"
 #include "parity/features/camera_features.h"
 #include "parity/formats/video/video_reader.h"
+#include "testing/python.h"
 
 const char* const parity::bench::kProgramName = "profile_images";
 
@@ -77,27 +78,6 @@ std::optional<fs::path> shared_root() {
         fs::exists(root / kVideoDir / kVideos[1], ec)) {
       return root;
     }
-  }
-  return std::nullopt;
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// A python3 with cv2 and numpy: $PARITY_PYTHON, python3 on PATH, Debian's /usr/bin/python3.
-std::optional<std::string> python_with_opencv() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("PARITY_PYTHON"); env != nullptr && *env != '\0') {
-    candidates.emplace_back(env);
-  }
-  candidates.emplace_back("python3");
-  candidates.emplace_back("/usr/bin/python3");
-  for (const std::string& python : candidates) {
-    const std::string probe = shell_quote(python) + " -c 'import cv2, numpy' >/dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) return python;
   }
   return std::nullopt;
 }
@@ -240,10 +220,12 @@ std::optional<nlohmann::json> run_baseline(const std::string& python, const fs::
                                            const std::vector<fs::path>& videos,
                                            std::uint32_t max_side) {
   const fs::path script = fs::path(PARITY_SOURCE_DIR) / "benchmarks" / "profile_images_baseline.py";
-  std::string command = "OPENCV_FFMPEG_THREADS=1 OMP_NUM_THREADS=1 " + shell_quote(python) + " " +
-                        shell_quote(script.string()) + " --max-side " + std::to_string(max_side) +
-                        " --jpeg-dir " + shell_quote(jpeg_dir.string());
-  for (const fs::path& video : videos) command += " --video " + shell_quote(video.string());
+  std::string command =
+      "OPENCV_FFMPEG_THREADS=1 OMP_NUM_THREADS=1 " + parity::testing::shell_quote(python) + " " +
+      parity::testing::shell_quote(script.string()) + " --max-side " + std::to_string(max_side) +
+      " --jpeg-dir " + parity::testing::shell_quote(jpeg_dir.string());
+  for (const fs::path& video : videos)
+    command += " --video " + parity::testing::shell_quote(video.string());
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return std::nullopt;
   std::string output;
@@ -355,7 +337,7 @@ int main(int argc, char** argv) {
   std::printf("  av1:  every frame of %s and %s (%s, decoder %s)\n", kVideos[0], kVideos[1],
               info.codec.c_str(), info.decoder.c_str());
 
-  const auto python = python_with_opencv();
+  const auto python = parity::testing::python_with("cv2, numpy");
   if (!python) std::printf("  no python3 with cv2 and numpy: no baseline\n");
 
   std::vector<AnalysisFrame> decoded;

@@ -17,41 +17,13 @@
 #include <vector>
 
 #include "parity/core/hash.h"
+#include "testing/python.h"
 #include "testing/testing.h"
 
 namespace parity::features::embedding_test {
 namespace {
 
 constexpr const char* kModelScript = "tests/oracles/make_onnx_models.py";
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "'";
-}
-
-// A Python interpreter that imports onnx and numpy, or "" when there is none. $PARITY_PYTHON
-// first, then python3 on PATH, then Debian's own interpreter, where python3-onnx installs (a
-// pyenv or venv python3 on PATH does not see Debian's packages).
-std::string python_with_onnx() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("PARITY_PYTHON"); env != nullptr && *env != '\0') {
-    candidates.emplace_back(env);
-  }
-  candidates.emplace_back("python3");
-  candidates.emplace_back("/usr/bin/python3");
-  for (const std::string& python : candidates) {
-    const std::string probe = shell_quote(python) + " -c 'import onnx, numpy' > /dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) return python;
-  }
-  return "";
-}
 
 class EmbeddingModelTest : public ::testing::Test {
  protected:
@@ -60,14 +32,14 @@ class EmbeddingModelTest : public ::testing::Test {
       skip_reason_ = std::string(kModelScript) + " not found (tests run from the source root)";
       return;
     }
-    const std::string python = python_with_onnx();
+    const std::string python = testing::python_with("onnx, numpy").value_or("");
     if (python.empty()) {
       skip_reason_ = "python3 with the onnx module (Debian python3-onnx) is not installed";
       return;
     }
     dir_ = std::make_unique<testing::TempDir>();
-    const std::string command = shell_quote(python) + " " + kModelScript + " " +
-                                shell_quote(dir_->path().string()) + " > /dev/null";
+    const std::string command = testing::shell_quote(python) + " " + kModelScript + " " +
+                                testing::shell_quote(dir_->path().string()) + " > /dev/null";
     if (std::system(command.c_str()) != 0) {
       generation_failed_ = "model generation failed: " + command;
     }

@@ -27,6 +27,7 @@
 #include "parity/formats/ros_msg/message_decoder.h"
 #include "parity/formats/ros_msg/typed_messages.h"
 #include "parity/formats/video/video_reader.h"
+#include "testing/python.h"
 #include "testing/testing.h"
 
 namespace parity::features {
@@ -56,22 +57,6 @@ void write_npy(const fs::path& path, const std::uint8_t* data, std::uint32_t wid
   out.write(reinterpret_cast<const char*>(data),
             static_cast<std::streamsize>(std::size_t{width} * height * channels));
   ASSERT_TRUE(out.good()) << path;
-}
-
-// A python3 that has cv2 and numpy: $PARITY_PYTHON, python3 on PATH, or Debian's
-// /usr/bin/python3 (python3-opencv installs there; a pyenv python3 on PATH may lack it).
-std::optional<std::string> python_with_opencv() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("PARITY_PYTHON"); env != nullptr && *env != '\0') {
-    candidates.emplace_back(env);
-  }
-  candidates.emplace_back("python3");
-  candidates.emplace_back("/usr/bin/python3");
-  for (const std::string& python : candidates) {
-    const std::string probe = "'" + python + "' -c 'import cv2, numpy' >/dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) return python;
-  }
-  return std::nullopt;
 }
 
 struct Ours {
@@ -176,7 +161,7 @@ std::size_t compare(const std::map<std::string, Ours>& ours, const nlohmann::jso
 
 TEST(RealFramesOracle, RealSenseColourFramesMatchNumPyOpenCv) {
   PARITY_REQUIRE_SHARED_DATA(bag_path, kBag);
-  const auto python = python_with_opencv();
+  const auto python = testing::python_with("cv2, numpy");
   if (!python) GTEST_SKIP() << "no python3 with cv2 and numpy (python3-opencv): skipping";
   DiagnosticCollector diagnostics;
   auto recording = open_recording(bag_path, diagnostics);
@@ -208,7 +193,7 @@ TEST(RealFramesOracle, RealSenseColourFramesMatchNumPyOpenCv) {
 
 TEST(RealFramesOracle, G1VideoFramesMatchNumPyOpenCv) {
   PARITY_REQUIRE_SHARED_DATA(video_path, kVideo);
-  const auto python = python_with_opencv();
+  const auto python = testing::python_with("cv2, numpy");
   if (!python) GTEST_SKIP() << "no python3 with cv2 and numpy (python3-opencv): skipping";
   auto reader = video::VideoReader::open(video_path);
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();

@@ -24,6 +24,7 @@
 #include "parity/formats/recording.h"
 #include "parity/formats/ros_msg/message_decoder.h"
 #include "parity/formats/ros_msg/typed_messages.h"
+#include "testing/python.h"
 #include "testing/testing.h"
 
 namespace parity::features {
@@ -79,27 +80,11 @@ T typed(const ros2::Value& message) {
   return result.ok() ? std::move(result).value() : T{};
 }
 
-// Debian's python3 with numpy and scipy ($PARITY_PYTHON first; a pyenv python3 on PATH may lack
-// them), or nullopt.
-std::optional<std::string> python_with_scipy() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("PARITY_PYTHON"); env != nullptr && *env != '\0') {
-    candidates.emplace_back(env);
-  }
-  candidates.emplace_back("python3");
-  candidates.emplace_back("/usr/bin/python3");
-  for (const std::string& python : candidates) {
-    const std::string probe = "'" + python + "' -c 'import numpy, scipy.signal' >/dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) return python;
-  }
-  return std::nullopt;
-}
-
-#define PARITY_REQUIRE_ORACLE_PYTHON(var)                                                \
-  const std::optional<std::string> var##_opt = python_with_scipy();                      \
-  if (!var##_opt)                                                                        \
-    GTEST_SKIP() << "no python3 with numpy and scipy (python3-numpy, python3-scipy): "   \
-                    "skipping the cross-check against tests/oracles/signal_features.py"; \
+#define PARITY_REQUIRE_ORACLE_PYTHON(var)                                                   \
+  const std::optional<std::string> var##_opt = testing::python_with("numpy, scipy.signal"); \
+  if (!var##_opt)                                                                           \
+    GTEST_SKIP() << "no python3 with numpy and scipy (python3-numpy, python3-scipy): "      \
+                    "skipping the cross-check against tests/oracles/signal_features.py";    \
   const std::string var = *var##_opt
 
 // Runs the oracle with `args` and parses its JSON output.
