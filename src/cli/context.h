@@ -50,6 +50,7 @@ Verb add_info_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_dump_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_export_verb(CLI::App& app, const GlobalOptions& global);
 Verb add_features_verb(CLI::App& app, const GlobalOptions& global);
+Verb add_compare_verb(CLI::App& app, const GlobalOptions& global);
 // profile, profile show, profile merge (children first: a parsed child wins over its parent).
 std::vector<Verb> add_profile_verbs(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_snapshot_verbs(CLI::App& app, const GlobalOptions& global);

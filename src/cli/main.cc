@@ -36,10 +36,10 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", global.quiet, "No progress bar or notes on stderr");
   app.add_flag("--no-progress", global.no_progress, "No progress bar");
 
-  std::vector<Verb> verbs = {add_init_verb(app, global),   add_ingest_verb(app, global),
-                             add_ls_verb(app, global),     add_show_verb(app, global),
-                             add_info_verb(app, global),   add_dump_verb(app, global),
-                             add_export_verb(app, global), add_features_verb(app, global)};
+  std::vector<Verb> verbs = {
+      add_init_verb(app, global),   add_ingest_verb(app, global),   add_ls_verb(app, global),
+      add_show_verb(app, global),   add_info_verb(app, global),     add_dump_verb(app, global),
+      add_export_verb(app, global), add_features_verb(app, global), add_compare_verb(app, global)};
   for (Verb& verb : add_profile_verbs(app, global)) verbs.push_back(std::move(verb));
   for (Verb& verb : add_snapshot_verbs(app, global)) verbs.push_back(std::move(verb));
   for (Verb& verb : add_demo_verbs(app, global)) verbs.push_back(std::move(verb));

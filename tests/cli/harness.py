@@ -65,7 +65,42 @@ class CliTestCase(unittest.TestCase):
                              f"stderr:\n{result.stderr[-3000:]}")
         return result
 
+    def use_catalog(self, template):
+        """Starts this test from a copy of a catalog prepared once per class (see SharedDemo)."""
+        shutil.copyfile(template, self.catalog)
+
     def generate_demo(self, name="demo", *extra):
         out = self.tmp / name
         self.run_parity("demo", "generate", out, *extra, catalog=False)
         return out
+
+
+class SharedDemo:
+    """The built-in example generated and ingested once per test class (optionally profiled):
+    `cls.demo_data` and `cls.demo_catalog`; tests copy the catalog with use_catalog()."""
+
+    profile = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.demo_tmp = Path(tempfile.mkdtemp(prefix="parity-cli-class-"))
+        cls.demo_data = cls.demo_tmp / "data"
+        cls.demo_catalog = cls.demo_tmp / "parity.db"
+
+        def run(*args):
+            proc = subprocess.run([PARITY, *[str(a) for a in args]], capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{args} exited {proc.returncode}: {proc.stderr[-2000:]}")
+
+        run("demo", "generate", cls.demo_data)
+        run("--catalog", cls.demo_catalog, "ingest", cls.demo_data, "--task", "hdd",
+            "--attrs-from-path", "{domain_dir}/*.mcap")
+        if cls.profile:
+            run("--catalog", cls.demo_catalog, "profile", "--threads", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.demo_tmp, ignore_errors=True)
+        super().tearDownClass()

@@ -7,16 +7,13 @@ import subprocess
 import unittest
 from pathlib import Path
 
-from harness import CliTestCase
+from harness import CliTestCase, SharedDemo
 
 
-class FeaturesCliTest(CliTestCase):
+class FeaturesCliTest(SharedDemo, CliTestCase):
     def setUp(self):
         super().setUp()
-        data = self.tmp / "data"
-        self.run_parity("demo", "generate", data, catalog=False)
-        self.run_parity("ingest", data, "--task", "hdd", "--attrs-from-path",
-                        "{domain_dir}/*.mcap")
+        self.use_catalog(self.demo_catalog)
 
     def test_profile_then_features_json_contract(self):
         summary = self.run_parity("--json", "profile", "--threads", "2").json()
