@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: generate the built-in example (a hard-drive disassembly cell recorded in the lab,
 # in simulation and in the field, as MCAP), ingest it with attributes and roles, list it,
-# profile it (features, derived attributes, a mergeable profile) and export the feature table.
+# profile it (features, derived attributes, a mergeable profile), export the feature table and
+# compare the lab and simulation data with the field.
 # Usage: scripts/demo.sh [PARITY_BINARY]   (run by `make demo`)
 set -euo pipefail
 parity=${1:-build/release/parity}
@@ -25,12 +26,16 @@ run show "${first:0:10}"
 echo
 run profile
 echo
-run ls --where "domain = field and blur = high" --limit 5
+run ls --where "domain = field and sensor_noise = high" --limit 5   # a derived attribute
 echo
 run profile --where "domain = field" --out "$out/field.pprof" --quiet
-run profile show "$out/field.pprof" | head -12
+run profile show "$out/field.pprof" >"$out/field-profile.txt"
+head -12 "$out/field-profile.txt"
+echo "... (the whole profile: $out/field-profile.txt)"
 echo
 run features --out "$out/features.parquet"
+echo
+run compare --train "domain in (lab, sim)" --target "domain = field" --top 8
 echo
 run snapshot create field-baseline --where "domain = field" --description "field logs at demo time"
 run snapshot verify field-baseline
