@@ -31,17 +31,9 @@ build: deps
 # corruption, CLI), the clang-format check, then each fuzzer for FUZZ_SECONDS.
 # (clang-tidy runs in `make lint`; it is not yet part of the timed CI run.)
 test: deps
-	@$(MAKE) --no-print-directory build BUILD_PRESET=ci
-	@cmake --preset fuzz >/dev/null
-	@# The fuzz targets build while the tests run: the tests leave the cores idle at times
-	@# (Python start-up, file I/O), and the clang build fills those gaps.
-	@( cmake --build --preset fuzz -j $(JOBS) --target fuzzers >build/fuzz-build.log 2>&1; \
-	   echo $$? >build/fuzz-build.status ) & \
-	 ctest --preset ci -j $(JOBS); status=$$?; wait; \
-	 if [ "$$(cat build/fuzz-build.status)" != 0 ]; then cat build/fuzz-build.log; exit 1; fi; \
-	 exit $$status
+	@$(MAKE) --no-print-directory test-unit BUILD_PRESET=ci
 	@scripts/lint.sh --format-only
-	@scripts/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory fuzz
 	@echo "make test: all suites passed"
 
 test-unit: build
