@@ -1,6 +1,8 @@
 // What the benchmarks share: a benchmark stops at the first error, printing it after its name.
 #pragma once
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -25,6 +27,16 @@ T unwrap(Result<T> result) {
 
 inline void check(const Status& status) {
   if (!status.ok()) die(status);
+}
+
+// User + system CPU seconds this process has used so far (all its threads).
+inline double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace parity::bench

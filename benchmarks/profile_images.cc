@@ -82,15 +82,6 @@ std::optional<fs::path> shared_root() {
   return std::nullopt;
 }
 
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 struct Run {
   long frames = 0;
   double wall_s = 0;
@@ -119,7 +110,7 @@ struct Totals {
 template <typename Work>
 Run timed(int threads, Work work) {
   std::vector<Totals> totals(static_cast<std::size_t>(threads));
-  const double cpu_start = cpu_seconds();
+  const double cpu_start = parity::bench::cpu_seconds();
   const auto start = Clock::now();
   if (threads == 1) {
     work(0, totals[0]);
@@ -132,7 +123,7 @@ Run timed(int threads, Work work) {
   }
   Run run;
   run.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-  run.cpu_s = cpu_seconds() - cpu_start;
+  run.cpu_s = parity::bench::cpu_seconds() - cpu_start;
   for (const Totals& t : totals) {
     run.frames += t.frames;
     run.luma_mean_sum += t.luma_mean;

@@ -27,6 +27,7 @@
 #include <regex>
 #include <string>
 
+#include "bench_support.h"
 #include "parity/formats/video/video_reader.h"
 
 namespace {
@@ -57,15 +58,6 @@ std::optional<fs::path> default_video() {
   return std::nullopt;
 }
 
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 struct Run {
   long frames = 0;
   double wall_s = 0;
@@ -76,7 +68,7 @@ Run run_parity(const fs::path& path, int threads) {
   parity::video::VideoReaderOptions options;
   options.threads = threads;
   Run run;
-  const double cpu_start = cpu_seconds();
+  const double cpu_start = parity::bench::cpu_seconds();
   auto reader = parity::video::VideoReader::open(path, options);
   if (!reader.ok()) die(reader.status().to_string());
   const auto start = Clock::now();  // like ffmpeg's rtime: after opening and probing
@@ -90,7 +82,7 @@ Run run_parity(const fs::path& path, int threads) {
     checksum += frame.pixels[frame.pixels.size() / 2];
   }
   run.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-  run.cpu_s = cpu_seconds() - cpu_start;
+  run.cpu_s = parity::bench::cpu_seconds() - cpu_start;
   if (checksum == 0) std::printf("  (all-black middle pixels)\n");
   return run;
 }

@@ -37,7 +37,8 @@ std::string ExtractionOptions::to_json() const {
 Result<EpisodeFeatures> extract_episode_features(Recording& recording, std::uint32_t episode_index,
                                                  const std::map<std::string, std::string>& roles,
                                                  const ExtractionOptions& options,
-                                                 DiagnosticSink& diagnostics) {
+                                                 DiagnosticSink& diagnostics,
+                                                 std::optional<std::uint64_t> interventions) {
   const RecordingInfo& info = recording.info();
   if (episode_index >= info.episodes.size()) {
     return invalid_argument(fmt::format("episode {} is out of range: the recording has {}",
@@ -92,6 +93,7 @@ Result<EpisodeFeatures> extract_episode_features(Recording& recording, std::uint
   };
   std::unordered_map<std::uint32_t, std::uint32_t> timing_index;
   TimingFeatureExtractor timing;
+  if (interventions) timing.set_interventions(*interventions);
   ReadOptions read;
   read.episode = episode_index;
   read.log_time_order = true;

@@ -22,7 +22,7 @@ struct EpisodeJob {
   std::uint32_t index = 0;
   std::uint64_t message_count = 0;
   std::map<std::string, std::string> roles;  // stream name -> role
-  std::optional<double> interventions;
+  std::optional<std::uint64_t> interventions;
 };
 
 struct JobResult {
@@ -85,13 +85,9 @@ Result<EpisodeFeatures> profile_one(const EpisodeJob& job, RecordingCache& cache
             : fmt::format("has {} messages, the catalog says {}",
                           info.episodes[job.index].message_count, job.message_count)));
   }
-  auto features =
-      extract_episode_features(*entry.recording, job.index, job.roles, options, diagnostics);
+  auto features = extract_episode_features(*entry.recording, job.index, job.roles, options,
+                                           diagnostics, job.interventions);
   cache.give_back(std::move(entry));
-  if (features.ok() && job.interventions) {
-    features->values.emplace_back("episode.interventions", *job.interventions);
-    std::sort(features->values.begin(), features->values.end());
-  }
   return features;
 }
 
@@ -114,8 +110,9 @@ Result<std::vector<EpisodeJob>> plan_jobs(Catalog& catalog, const std::vector<st
     for (const StreamRecord& stream : episode.streams) job.roles[stream.name] = stream.role;
     for (const Attribute& attribute : episode.attributes) {
       if (attribute.key == "interventions") {
-        if (const auto* number = std::get_if<double>(&attribute.value)) {
-          job.interventions = *number;
+        if (const auto* number = std::get_if<double>(&attribute.value);
+            number != nullptr && *number >= 0 && *number < 1e15) {
+          job.interventions = static_cast<std::uint64_t>(*number);
         }
       }
     }

@@ -149,11 +149,9 @@ class CameraHandler final : public StreamHandler {
  public:
   enum class Source : std::uint8_t { kImage, kCompressed, kImageTensor, kCompressedBytes };
 
-  CameraHandler(std::string role, std::string topic, Source source,
-                const ExtractionOptions& options, std::uint64_t expected_frames,
-                bool strided_by_reader)
+  CameraHandler(std::string role, Source source, const ExtractionOptions& options,
+                std::uint64_t expected_frames, bool strided_by_reader)
       : role_(std::move(role)),
-        topic_(std::move(topic)),
         source_(source),
         options_(options),
         extractor_(options.descriptor_samples),
@@ -229,7 +227,7 @@ class CameraHandler final : public StreamHandler {
   }
 
  private:
-  std::string role_, topic_;
+  std::string role_;
   Source source_;
   const ExtractionOptions& options_;
   CameraFeatureExtractor extractor_;
@@ -249,28 +247,27 @@ Result<std::unique_ptr<StreamHandler>> make_camera_handler(const StreamInfo& str
   using Source = CameraHandler::Source;
   if (stream_holds<ros2::Image>(stream)) {
     PARITY_ASSIGN_OR_RETURN(auto decoder, TypedDecoder<ros2::Image>::create(stream));
-    auto handler = std::make_unique<CameraHandler>(role, stream.topic, Source::kImage, options,
-                                                   expected, false);
+    auto handler = std::make_unique<CameraHandler>(role, Source::kImage, options, expected, false);
     handler->image_decoder = std::move(decoder);
     return std::unique_ptr<StreamHandler>(std::move(handler));
   }
   if (stream_holds<ros2::CompressedImage>(stream)) {
     PARITY_ASSIGN_OR_RETURN(auto decoder, TypedDecoder<ros2::CompressedImage>::create(stream));
-    auto handler = std::make_unique<CameraHandler>(role, stream.topic, Source::kCompressed, options,
-                                                   expected, false);
+    auto handler =
+        std::make_unique<CameraHandler>(role, Source::kCompressed, options, expected, false);
     handler->compressed_decoder = std::move(decoder);
     return std::unique_ptr<StreamHandler>(std::move(handler));
   }
   if (stream.type == kImageType && stream.message_encoding == kTensorEncoding) {
     PARITY_ASSIGN_OR_RETURN(auto layout, RawImageTensor::create(stream));
-    auto handler = std::make_unique<CameraHandler>(role, stream.topic, Source::kImageTensor,
-                                                   options, expected, video);
+    auto handler =
+        std::make_unique<CameraHandler>(role, Source::kImageTensor, options, expected, video);
     handler->tensor_layout = std::move(layout);
     return std::unique_ptr<StreamHandler>(std::move(handler));
   }
   if (stream.type == kCompressedImageType) {
-    return std::unique_ptr<StreamHandler>(std::make_unique<CameraHandler>(
-        role, stream.topic, Source::kCompressedBytes, options, expected, false));
+    return std::unique_ptr<StreamHandler>(
+        std::make_unique<CameraHandler>(role, Source::kCompressedBytes, options, expected, false));
   }
   why = fmt::format("camera stream of type '{}' ({}) is not an image", stream.type,
                     stream.message_encoding);
@@ -460,10 +457,6 @@ class DatasetEmbeddingHandler final : public StreamHandler {
 };
 
 }  // namespace
-
-bool is_frame_role(const std::string& role) {
-  return starts_with(role, "camera/") || starts_with(role, "depth/");
-}
 
 Result<std::unique_ptr<StreamHandler>> make_stream_handler(const StreamInfo& stream,
                                                            const std::string& role,

@@ -33,7 +33,4 @@ Result<std::unique_ptr<StreamHandler>> make_stream_handler(const StreamInfo& str
                                                            std::uint64_t expected_messages,
                                                            std::string& why);
 
-// True for roles whose handler decodes images (frame_stride / max_frames apply).
-bool is_frame_role(const std::string& role);
-
 }  // namespace parity::features

@@ -52,11 +52,13 @@ struct EpisodeFeatures {
 // out of it). When several streams share a role, the one with the most messages is
 // used. Messages that do not decode are reported to `diagnostics` and skipped (kWarning), and
 // decoding stops being attempted on a stream after 10 failures.
-// Errors: those of Recording::read_messages() (the file is unreadable); kInvalidArgument when
-// the episode index is out of range.
+// `interventions` (from the catalog's `interventions` attribute) becomes
+// "episode.interventions". Errors: those of Recording::read_messages() (the file is
+// unreadable); kInvalidArgument when the episode index is out of range.
 Result<EpisodeFeatures> extract_episode_features(Recording& recording, std::uint32_t episode_index,
                                                  const std::map<std::string, std::string>& roles,
                                                  const ExtractionOptions& options,
-                                                 DiagnosticSink& diagnostics);
+                                                 DiagnosticSink& diagnostics,
+                                                 std::optional<std::uint64_t> interventions = {});
 
 }  // namespace parity::features

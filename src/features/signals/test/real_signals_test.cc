@@ -24,6 +24,7 @@
 #include "parity/formats/recording.h"
 #include "parity/formats/ros_msg/message_decoder.h"
 #include "parity/formats/ros_msg/typed_messages.h"
+#include "testing/oracle.h"
 #include "testing/python.h"
 #include "testing/testing.h"
 
@@ -94,20 +95,7 @@ nlohmann::json run_oracle(const std::string& python, const std::string& args) {
       "tests" / "oracles" / "signal_features.py";
   EXPECT_TRUE(fs::exists(script)) << script;
   const std::string command = "'" + python + "' '" + script.string() + "' " + args;
-  FILE* pipe = popen(command.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  if (pipe == nullptr) return {};
-  std::string output;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0) << command;
-  try {
-    return nlohmann::json::parse(output);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "oracle output is not JSON: " << e.what() << "\n" << output.substr(0, 500);
-    return {};
-  }
+  return testing::run_json_oracle(command);
 }
 
 void expect_relative(double ours, double theirs, double tolerance, const std::string& name) {

@@ -10,6 +10,8 @@
 //   p(target | x): 1e-6 absolute, coefficients 1e-5 absolute (both solvers stop near the same
 //     optimum: ours at gradient max-norm 1e-9 x sum of weights, sklearn's newton-cholesky at
 //     tol 1e-12); AUC and its DeLong interval: 1e-6 absolute.
+#include "testing/oracle.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -46,20 +48,7 @@ nlohmann::json run_oracle(const std::string& python, const fs::path& input) {
   const std::string command = parity::testing::shell_quote(python) + " " +
                               parity::testing::shell_quote(script.string()) + " " +
                               parity::testing::shell_quote(input.string());
-  FILE* pipe = popen(command.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  if (pipe == nullptr) return {};
-  std::string output;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0) << command;
-  try {
-    return nlohmann::json::parse(output);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "oracle output is not JSON: " << e.what() << "\n" << output.substr(0, 500);
-    return {};
-  }
+  return testing::run_json_oracle(command);
 }
 
 struct Case {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "parity/parity/univariate.h"
+#include "testing/oracle.h"
 #include "testing/python.h"
 #include "testing/testing.h"
 
@@ -59,22 +60,10 @@ json run_univariate_oracle(const std::string& python, const json& cases) {
   const std::string command = testing::shell_quote(python) + " " +
                               testing::shell_quote(script.string()) + " " +
                               testing::shell_quote(input.string());
-  FILE* pipe = popen(command.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  if (pipe == nullptr) return json::array();
-  std::string output;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0) << command;
-  try {
-    json parsed = json::parse(output);
-    EXPECT_EQ(parsed.size(), cases.size());
-    return parsed;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "oracle output is not JSON: " << e.what() << "\n" << output.substr(0, 500);
-    return json::array();
-  }
+  json parsed = testing::run_json_oracle(command);
+  if (parsed.is_null()) return json::array();
+  EXPECT_EQ(parsed.size(), cases.size());
+  return parsed;
 }
 
 void expect_close(double ours, double theirs, double relative, const std::string& what) {
