@@ -11,8 +11,8 @@
 //         into a temporary directory (real 640x480 JPEGs). Ours: read the file,
 //         analysis_frame_from_compressed() (libjpeg DCT scaling 1/2 -> 320x240), analyse.
 //         Python: cv2.imread(IMREAD_REDUCED_COLOR_2), the features in NumPy / cv2.
-//   av1   every frame of both videos. Ours: VideoReader (RGB24, decoder threads = 1),
-//         analysis_frame_from_pixels() (cv::resize INTER_AREA), analyse. Python:
+//   av1   every frame of both videos. Ours: VideoReader (RGB24 at the analysis size, decoder
+//         threads = 1; 640x480 4:2:0 is halved while converting to RGB), analyse. Python:
 //         cv2.VideoCapture (OPENCV_FFMPEG_THREADS=1), cv2.resize(INTER_AREA), the features.
 // Both sides run one core (cv2.setNumThreads(1)); ours is also run with two worker threads on
 // disjoint frames (JPEG: alternate files; AV1: one video per thread) for the 1 -> 2 thread
@@ -183,6 +183,8 @@ Run run_features_only(const std::vector<AnalysisFrame>& frames) {
 void analyse_video(const fs::path& path, const AnalysisOptions& options, Totals& totals) {
   parity::video::VideoReaderOptions reader_options;
   reader_options.threads = 1;
+  // Decoded straight to the analysis size, as `parity profile` reads LeRobot videos.
+  reader_options.max_side = static_cast<int>(options.max_side);
   auto reader = unwrap(parity::video::VideoReader::open(path, reader_options));
   parity::video::VideoFrame frame;
   AnalysisFrame analysis;

@@ -99,6 +99,7 @@ Result<EpisodeFeatures> extract_episode_features(Recording& recording, std::uint
   read.log_time_order = true;
   read.frame_stride = std::max<std::uint32_t>(1, options.frame_stride);
   read.max_frames = options.max_frames;
+  read.video_max_side = options.analysis.max_side;  // decoded straight to the analysis size
   const std::string file = info.files.empty() ? "" : info.files.front().string();
   PARITY_RETURN_IF_ERROR(recording.read_messages(read, [&](const MessageView& message) -> Status {
     if (counts_for_timing(*message.stream)) {

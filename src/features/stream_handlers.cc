@@ -112,6 +112,7 @@ class RawImageTensor {
     }
     RawImageTensor layout;
     layout.spec_ = spec;
+    layout.schema_ = stream.schema;
     const auto encoding = stream.metadata.find("image_encoding");
     if (encoding != stream.metadata.end()) {
       layout.encoding_ = encoding->second;
@@ -124,7 +125,13 @@ class RawImageTensor {
     }
     return layout;
   }
-  Status decode(std::span<const std::uint8_t> data, ros2::Image& out) const {
+  // A message may state another shape than the stream's first one (video frames delivered at
+  // a reduced size, ReadOptions::video_max_side): the layout follows its stream's schema.
+  Status decode(const MessageView& message, ros2::Image& out) {
+    if (message.stream != nullptr && message.stream->schema != schema_) {
+      PARITY_ASSIGN_OR_RETURN(*this, create(*message.stream));
+    }
+    const std::span<const std::uint8_t> data = message.data;
     if (data.size() != spec_.byte_size()) {
       return corrupt(fmt::format("image step of {} is {} bytes, expected {}", spec_.to_string(),
                                  data.size(), spec_.byte_size()));
@@ -140,6 +147,7 @@ class RawImageTensor {
 
  private:
   TensorSpec spec_;
+  std::string schema_;
   std::string encoding_;
 };
 
@@ -181,7 +189,7 @@ class CameraHandler final : public StreamHandler {
         if (source_ == Source::kImage) {
           PARITY_RETURN_IF_ERROR(image_decoder->decode(message.data, image_));
         } else {
-          PARITY_RETURN_IF_ERROR(tensor_layout->decode(message.data, image_));
+          PARITY_RETURN_IF_ERROR(tensor_layout->decode(message, image_));
         }
         PARITY_ASSIGN_OR_RETURN(frame, analysis_frame_from_image(image_, options_.analysis));
         break;
@@ -290,7 +298,7 @@ class DepthHandler final : public StreamHandler {
     if (decoder) {
       PARITY_RETURN_IF_ERROR(decoder->decode(message.data, image_));
     } else {
-      PARITY_RETURN_IF_ERROR(tensor_layout->decode(message.data, image_));
+      PARITY_RETURN_IF_ERROR(tensor_layout->decode(message, image_));
     }
     PARITY_RETURN_IF_ERROR(extractor_.add(message.log_time_ns, image_));
     ++analysed_;

@@ -20,8 +20,9 @@ namespace parity::features {
 
 class ImageEmbedder;
 
-// Bumped whenever a definition changes, so `parity profile` recomputes stored features.
-inline constexpr std::string_view kExtractorVersion = "1";
+// Bumped whenever a definition or a computed value changes, so `parity profile` recomputes
+// stored features. 2: LeRobot video frames decoded at the analysis size (exact BT.601).
+inline constexpr std::string_view kExtractorVersion = "2";
 
 struct ExtractionOptions {
   // Camera and depth frames: analyse every frame_stride-th frame of each stream (video

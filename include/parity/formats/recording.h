@@ -136,6 +136,10 @@ struct ReadOptions {
   // stream. Other streams ignore both.
   std::uint32_t frame_stride = 1;
   std::optional<std::uint64_t> max_frames;
+  // Streams decoded from video: frames scaled down (area averaging, aspect kept) so that
+  // neither side exceeds this many pixels; 0 = native size. Consumers that analyse frames at a
+  // reduced size (camera features) save the full-size conversion. Other streams ignore it.
+  std::uint32_t video_max_side = 0;
   // Called with (bytes consumed so far, total bytes) as reading advances; may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 };

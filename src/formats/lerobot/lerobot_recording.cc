@@ -306,16 +306,47 @@ class LeRobotRecording final : public Recording {
     std::uint64_t delivered = 0;
     std::uint64_t missing = 0;
     std::string failure;  // why decoding stopped early ("" = it did not)
+    // ReadOptions::video_max_side: the stream as delivered (its schema states the reduced
+    // frame shape), built from the first reduced frame; unset at native size.
+    std::optional<StreamInfo> reduced;
+    std::vector<std::uint64_t> reduced_shape;
   };
 
-  Result<video::VideoReader*> video_reader(const fs::path& path) {
-    const auto it = video_readers_.find(path);
+  // The stream description of `cursor`'s current frame: the stream itself at native size, else
+  // a copy whose schema has the frame's shape. Returns null when the frame's size matches
+  // neither (a damaged frame).
+  const StreamInfo* delivered_stream(const StreamSource& source, const StreamInfo& stream,
+                                     VideoCursor& cursor) {
+    const video::VideoFrame& frame = cursor.frame;
+    if (frame.pixels.size() == source.spec.byte_size()) return &stream;
+    if (source.spec.shape.size() != 3 || source.spec.shape[2] != 3 || frame.width <= 0 ||
+        frame.height <= 0 ||
+        frame.pixels.size() != static_cast<std::size_t>(frame.width) * frame.height * 3) {
+      return nullptr;
+    }
+    const std::vector<std::uint64_t> shape{static_cast<std::uint64_t>(frame.height),
+                                           static_cast<std::uint64_t>(frame.width), 3};
+    if (!cursor.reduced || cursor.reduced_shape != shape) {
+      TensorSpec spec = source.spec;
+      spec.shape = shape;
+      cursor.reduced = stream;
+      cursor.reduced->schema = spec.to_string();
+      cursor.reduced_shape = shape;
+    }
+    return &*cursor.reduced;
+  }
+
+  // The open reader of `path` delivering frames of at most `max_side` (0 = native size).
+  Result<video::VideoReader*> video_reader(const fs::path& path, std::uint32_t max_side) {
+    const auto key = std::make_pair(path, max_side);
+    const auto it = video_readers_.find(key);
     if (it != video_readers_.end()) return it->second.get();
     video::VideoReaderOptions options;
     options.diagnostics = &diagnostics_;  // frames the decoder had to conceal
+    options.max_side = static_cast<int>(max_side);
     PARITY_ASSIGN_OR_RETURN(auto reader, video::VideoReader::open(path, options));
     video::VideoReader* raw = reader.get();
-    video_readers_.emplace(path, std::move(reader));
+    video_readers_.emplace(key, std::move(reader));
     return raw;
   }
 
@@ -374,7 +405,7 @@ class LeRobotRecording final : public Recording {
       if (source.kind != SourceKind::kVideo) {
         request.columns.push_back(source.column);
       } else if (options.need_data && ref.videos[source.video_slot]) {
-        auto reader = video_reader(ref.videos[source.video_slot]->path);
+        auto reader = video_reader(ref.videos[source.video_slot]->path, options.video_max_side);
         if (!reader.ok()) {
           diagnostics_.error(ref.videos[source.video_slot]->path.string(), std::nullopt,
                              fmt::format("episode {}: {} frames not decoded: {}", ref.episode_index,
@@ -425,6 +456,7 @@ class LeRobotRecording final : public Recording {
           if (!wanted[s]) continue;
           const StreamSource& source = sources_[s];
           bytes.clear();
+          view.stream = &info_.streams[s];
           if (source.kind == SourceKind::kVideo) {
             if (!ref.videos[source.video_slot]) continue;
             VideoCursor& cursor = cursors[s];
@@ -435,8 +467,8 @@ class LeRobotRecording final : public Recording {
               if (!frame_at(cursor, ref.videos[source.video_slot]->from_s + timestamp_s)) {
                 continue;
               }
-              const std::uint64_t expected = source.spec.byte_size();
-              if (cursor.frame.pixels.size() != expected) {
+              view.stream = delivered_stream(source, info_.streams[s], cursor);
+              if (view.stream == nullptr) {
                 ++cursor.missing;
                 continue;
               }
@@ -468,7 +500,6 @@ class LeRobotRecording final : public Recording {
             }
             view.data = bytes;
           }
-          view.stream = &info_.streams[s];
           ++delivered;
           PARITY_RETURN_IF_ERROR(on_message(view));
           if (options.limit && delivered >= *options.limit) return {};
@@ -494,7 +525,7 @@ class LeRobotRecording final : public Recording {
   DiagnosticSink& diagnostics_;
   std::unique_ptr<parquet::FileReader> parquet_reader_;
   std::size_t parquet_file_ = 0;
-  std::map<fs::path, std::unique_ptr<video::VideoReader>> video_readers_;
+  std::map<std::pair<fs::path, std::uint32_t>, std::unique_ptr<video::VideoReader>> video_readers_;
   std::vector<std::uint8_t> message_bytes_;
 };
 

@@ -15,6 +15,7 @@ extern "C" {
 #include <utility>
 
 #include "formats/video/libav.h"
+#include "formats/video/yuv420_half.h"
 
 namespace parity::video {
 namespace {
@@ -450,9 +451,6 @@ Status FfmpegVideoReader::convert(VideoFrame& out) {
     dst_w = std::max(1, static_cast<int>(std::lround(in.width * scale)));
     dst_h = std::max(1, static_cast<int>(std::lround(in.height * scale)));
   }
-  PARITY_RETURN_IF_ERROR(
-      sws_for(in.width, in.height, src_format, full_range, in.colorspace, dst_w, dst_h));
-
   const int channels = options_.layout == PixelLayout::kRgb24 ? 3 : 1;
   const std::size_t row_bytes = static_cast<std::size_t>(dst_w) * channels;
   out.width = dst_w;
@@ -463,6 +461,17 @@ Status FfmpegVideoReader::convert(VideoFrame& out) {
   out.key_frame = in.key_frame != 0;
   out.concealed = in.decode_error_flags != 0 || (in.flags & AV_FRAME_FLAG_CORRUPT) != 0;
   out.pixels.resize(row_bytes * static_cast<std::size_t>(dst_h));
+  // Halving an 8-bit 4:2:0 picture into RGB (the camera features' usual case) takes one pass
+  // over the planes instead of a full-size libswscale conversion and an area filter.
+  if (options_.layout == PixelLayout::kRgb24 && src_format == AV_PIX_FMT_YUV420P &&
+      in.width == 2 * dst_w && in.height == 2 * dst_h) {
+    const Yuv420Planes planes{in.data[0],     in.data[1],     in.data[2],
+                              in.linesize[0], in.linesize[1], in.linesize[2]};
+    yuv420_to_rgb24_half(planes, dst_w, dst_h, in.colorspace, full_range, out.pixels.data());
+    return {};
+  }
+  PARITY_RETURN_IF_ERROR(
+      sws_for(in.width, in.height, src_format, full_range, in.colorspace, dst_w, dst_h));
   // libswscale's SIMD paths write whole blocks of 8 or 16 pixels per row; rows whose width is
   // a multiple of 16 end on a block boundary and are written in place, other widths go
   // through a padded buffer.

@@ -181,6 +181,44 @@ TEST(LeRobotV21, FrameStrideAndMaxFrames) {
   EXPECT_THAT(frame_rows, ::testing::ElementsAre(0u, 30u, 60u, 90u, 120u));
 }
 
+TEST(LeRobotV21, VideoMaxSideDeliversReducedFramesWithTheirShape) {
+  PARITY_REQUIRE_SHARED_DATA(root, "lerobot/v2.1-unitree-g1");
+  DiagnosticCollector diagnostics;
+  auto recording = open_lerobot(root, diagnostics);
+  ASSERT_TRUE(recording.ok()) << recording.status().message();
+  ReadOptions options;
+  options.episode = 1;
+  options.topics = {"observation.images.cam_high", "action"};
+  options.max_frames = 3;
+  options.video_max_side = 320;
+  std::size_t frames = 0;
+  std::size_t actions = 0;
+  const StreamInfo* camera = nullptr;
+  for (const StreamInfo& stream : (*recording)->info().streams) {
+    if (stream.topic == "observation.images.cam_high") camera = &stream;
+  }
+  ASSERT_NE(camera, nullptr);
+  ASSERT_TRUE((*recording)
+                  ->read_messages(options,
+                                  [&](const MessageView& m) {
+                                    if (m.stream->topic == "action") {
+                                      ++actions;
+                                      return Status{};
+                                    }
+                                    ++frames;
+                                    EXPECT_EQ(m.stream->schema, "uint8[240,320,3]");
+                                    EXPECT_EQ(m.data.size(), 240u * 320u * 3u);
+                                    EXPECT_EQ(m.stream->id, camera->id);
+                                    return Status{};
+                                  })
+                  .ok());
+  EXPECT_EQ(frames, 3u);
+  EXPECT_EQ(actions, 393u);
+  // The recording's own description keeps the native shape.
+  EXPECT_EQ(camera->schema, "uint8[480,640,3]");
+  EXPECT_EQ(errors(diagnostics), 0u);
+}
+
 TEST(LeRobotV3, So101CountsFromTheData) {
   PARITY_REQUIRE_SHARED_DATA(root, "lerobot/v3.0-so101-record-test");
   DiagnosticCollector diagnostics;

@@ -94,12 +94,13 @@ bool have_ffmpeg() {
 }
 
 // Frame `index` (in presentation order) of `path` as the ffmpeg CLI decodes it, converted to
-// `pix_fmt` ("rgb24" or "gray").
-std::vector<std::uint8_t> ffmpeg_frame(const fs::path& path, int index, const char* pix_fmt) {
+// `pix_fmt` ("rgb24" or "gray"), with `extra` options before the output (e.g. -sws_flags).
+std::vector<std::uint8_t> ffmpeg_frame(const fs::path& path, int index, const char* pix_fmt,
+                                       const char* extra = "") {
   const std::string command = fmt::format(
       "ffmpeg -v error -nostdin -threads 1 -i {} -vf 'select=eq(n\\,{})' -fps_mode passthrough "
-      "-frames:v 1 -pix_fmt {} -f rawvideo - 2>/dev/null",
-      shell_quote(path.string()), index, pix_fmt);
+      "-frames:v 1 {} -pix_fmt {} -f rawvideo - 2>/dev/null",
+      shell_quote(path.string()), index, extra, pix_fmt);
   const std::string output = run(command);
   return {output.begin(), output.end()};
 }
@@ -402,6 +403,48 @@ TEST(VideoReaderTest, MaxSideDownscalesKeepingTheAspect) {
   ASSERT_TRUE(*same->next(s));
   EXPECT_EQ(s.width, 640);
   EXPECT_EQ(s.pixels, f.pixels);
+}
+
+// Halving a 4:2:0 picture takes the one-pass path (yuv420_half.h): exact BT.601, so it matches
+// the ffmpeg CLI's accurate conversion (accurate_rnd + full_chroma_int) averaged over 2x2 blocks,
+// with no bias. (libswscale's default conversion, used at other sizes, reads about one level
+// darker: docs/formats/video.md.)
+TEST(VideoReaderTest, HalvingMatchesTheAccurateFullSizeConversionAveraged) {
+  PARITY_REQUIRE_SHARED_DATA(path, kG1Episode1);
+  if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is not installed";
+  VideoReaderOptions options;
+  options.max_side = 320;
+  auto reader = open_or_die(path, options);
+  ASSERT_NE(reader, nullptr);
+  VideoFrame half;
+  constexpr int kIndex = 17;
+  for (int i = 0; i <= kIndex; ++i) ASSERT_TRUE(*reader->next(half)) << i;
+  ASSERT_EQ(half.width, 320);
+  ASSERT_EQ(half.height, 240);
+  const auto full =
+      ffmpeg_frame(path, kIndex, "rgb24", "-sws_flags bicubic+accurate_rnd+full_chroma_int");
+  ASSERT_EQ(full.size(), 640u * 480u * 3u);
+  std::vector<std::uint8_t> boxed(half.pixels.size());
+  double bias[3] = {0, 0, 0};
+  for (int y = 0; y < 240; ++y) {
+    for (int x = 0; x < 320; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        int sum = 0;
+        for (int dy = 0; dy < 2; ++dy) {
+          for (int dx = 0; dx < 2; ++dx) sum += full[((y * 2 + dy) * 640 + x * 2 + dx) * 3 + c];
+        }
+        const std::size_t at = (static_cast<std::size_t>(y) * 320 + x) * 3 + c;
+        boxed[at] = static_cast<std::uint8_t>((sum + 2) / 4);
+        bias[c] += int{half.pixels[at]} - int{boxed[at]};
+      }
+    }
+  }
+  EXPECT_LT(mean_abs_diff(half.pixels, boxed), 1.0);
+  // Measured +0.14 per channel: averaging before clipping keeps a block that straddles white
+  // slightly brighter than averaging clipped pixels (the default conversion is off by ~1.0).
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_LT(std::abs(bias[c] / (320.0 * 240.0)), 0.25) << "channel " << c;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
