@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cmath>
 #include <regex>
 
 #include "cli/context.h"
@@ -43,11 +44,14 @@ void print_report(const compare::CompareReport& report, std::size_t top) {
   }
   const auto& m = report.multivariate;
   if (m.computed) {
+    const std::string auc =
+        std::isfinite(m.auc)
+            ? fmt::format("classifier AUC {:.2f} [{:.2f}, {:.2f}]", m.auc, m.auc_low, m.auc_high)
+            : std::string("classifier AUC n/a (a side has fewer than 2 episodes)");
     fmt::print(
         "joint ({} features): coverage {:.2f}, precision {:.2f}, recall {:.2f}, density "
-        "{:.2f} (k={}); classifier AUC {:.2f} [{:.2f}, {:.2f}]; MMD^2 {:.3g} (p={:.3g})\n\n",
-        m.features, m.coverage, m.precision, m.recall, m.density, m.k, m.auc, m.auc_low, m.auc_high,
-        m.mmd2, m.mmd_p);
+        "{:.2f} (k={}); {}; MMD^2 {:.3g} (p={:.3g})\n\n",
+        m.features, m.coverage, m.precision, m.recall, m.density, m.k, auc, m.mmd2, m.mmd_p);
   }
   TextTable features({"feature", "W1/sd", "KS", "q", "PSI", "train p50", "target p50", "flag"},
                      {TextTable::Align::kLeft, TextTable::Align::kRight, TextTable::Align::kRight,

@@ -20,6 +20,9 @@ constexpr std::string_view kBookkeeping[] = {"samples",  "skipped", "non_monoton
                                              "messages", "streams", "frames",
                                              "scans",    "joints",  "dims"};
 
+// Unflagged features rank by effect size only with this many values on each side.
+constexpr std::size_t kMinRankedValues = 5;
+
 bool is_bookkeeping(const std::string& name) {
   const auto last = name.rfind('.');
   const std::string_view tail =
@@ -83,6 +86,9 @@ std::vector<FeatureResult> compare_features(const ComparedSamples& samples,
     auto comparison = compare_numeric(train, train_weights, target, numeric);
     if (!comparison.ok()) continue;
     result.w1_normalized = comparison->w1_normalized;
+    result.w1_unit = comparison->spread_source == SpreadSource::kTargetStd  ? "target SDs"
+                     : comparison->spread_source == SpreadSource::kTrainStd ? "training SDs"
+                                                                            : "units";
     result.w1_low = comparison->w1_normalized_ci.low;
     result.w1_high = comparison->w1_normalized_ci.high;
     result.ks = comparison->ks;
@@ -105,9 +111,15 @@ std::vector<FeatureResult> compare_features(const ComparedSamples& samples,
         result.w1_normalized >= t.w1_normalized || result.ks >= t.ks || result.psi >= t.psi;
     result.flagged = large && result.ks_q <= t.fdr;
   }
+  // Flagged first; then features with enough values on both sides to rank by their effect;
+  // then the rest (a W1 from one or two values says little).
+  const auto enough = [](const FeatureResult& f) {
+    return f.n_train >= kMinRankedValues && f.n_target >= kMinRankedValues;
+  };
   std::stable_sort(results.begin(), results.end(),
-                   [](const FeatureResult& a, const FeatureResult& b) {
+                   [&](const FeatureResult& a, const FeatureResult& b) {
                      if (a.flagged != b.flagged) return a.flagged;
+                     if (enough(a) != enough(b)) return enough(a);
                      return a.w1_normalized > b.w1_normalized;
                    });
   return results;
@@ -204,6 +216,11 @@ MultivariateResult compare_joint(const ComparedSamples& samples, const CompareOp
   }
   ClassifierOptions classifier;
   classifier.seed = options.seed;
+  // Five folds, fewer when a side has fewer episodes (each fold needs one of each side).
+  std::size_t weighted_train = 0;
+  for (double w : samples.train.weights) weighted_train += w > 0 ? 1 : 0;
+  classifier.folds = std::min({classifier.folds, weighted_train, samples.target.size()});
+  result.auc = result.auc_low = result.auc_high = std::nan("");
   if (auto c = domain_classifier(x_train, samples.train.weights, x_target, classifier); c.ok()) {
     result.auc = c->auc;
     result.auc_low = c->auc_ci.low;
@@ -303,6 +320,7 @@ nlohmann::json report_json(const CompareReport& report) {
     features.push_back({{"name", f.name},
                         {"w1_normalized", f.w1_normalized},
                         {"w1_normalized_interval", {f.w1_low, f.w1_high}},
+                        {"w1_unit", f.w1_unit},
                         {"ks", f.ks},
                         {"ks_p", f.ks_p},
                         {"ks_q", f.ks_q},
@@ -352,31 +370,32 @@ nlohmann::json report_json(const CompareReport& report) {
     drivers.push_back({{"feature", name}, {"coefficient", coefficient}});
   }
   const auto or_null = [&](double value) {
-    return m.computed ? nlohmann::json(value) : nlohmann::json();
+    return m.computed && std::isfinite(value) ? nlohmann::json(value) : nlohmann::json();
   };
-  return {
-      {"score", report.score},
-      {"score_interval", {report.score_low, report.score_high}},
-      {"n_train", report.n_train},
-      {"n_target", report.n_target},
-      {"train_ess", report.train_ess},
-      {"features", features},
-      {"attributes", attributes},
-      {"slices", slices},
-      {"unsupported_target_mass", report.slices.unsupported_target_mass},
-      {"multivariate",
-       {{"features", m.features},
-        {"mmd2", or_null(m.mmd2)},
-        {"mmd_p", or_null(m.mmd_p)},
-        {"auc", or_null(m.auc)},
-        {"auc_interval", m.computed ? nlohmann::json({m.auc_low, m.auc_high}) : nlohmann::json()},
-        {"precision", or_null(m.precision)},
-        {"recall", or_null(m.recall)},
-        {"density", or_null(m.density)},
-        {"coverage", or_null(m.coverage)},
-        {"k", m.k},
-        {"drivers", drivers}}},
-      {"explanations", report.explanations}};
+  return {{"score", report.score},
+          {"score_interval", {report.score_low, report.score_high}},
+          {"n_train", report.n_train},
+          {"n_target", report.n_target},
+          {"train_ess", report.train_ess},
+          {"features", features},
+          {"attributes", attributes},
+          {"slices", slices},
+          {"unsupported_target_mass", report.slices.unsupported_target_mass},
+          {"multivariate",
+           {{"features", m.features},
+            {"mmd2", or_null(m.mmd2)},
+            {"mmd_p", or_null(m.mmd_p)},
+            {"auc", or_null(m.auc)},
+            {"auc_interval", m.computed && std::isfinite(m.auc)
+                                 ? nlohmann::json({m.auc_low, m.auc_high})
+                                 : nlohmann::json()},
+            {"precision", or_null(m.precision)},
+            {"recall", or_null(m.recall)},
+            {"density", or_null(m.density)},
+            {"coverage", or_null(m.coverage)},
+            {"k", m.k},
+            {"drivers", drivers}}},
+          {"explanations", report.explanations}};
 }
 
 }  // namespace parity::compare

@@ -83,19 +83,33 @@ std::vector<std::string> explain(const CompareReport& report, const ExplainOptio
   }
   // Flagged numeric features, with words for the direction where the feature has them; one
   // sentence per feature whatever its aggregates (features come sorted by effect size).
+  // Roles one side has and the other lacks entirely: one sentence per side, naming the roles.
+  // A sensor the field has and training lacks is the largest gap there is (ranked first); the
+  // reverse often means the same sensor goes by another name.
+  std::set<std::string> roles_with_values, target_only, train_only;
+  for (const FeatureResult& feature : report.features) {
+    const std::string role = role_and_base(feature.name).first;
+    if (feature.missing_side.empty()) roles_with_values.insert(role);
+  }
+  for (const FeatureResult& feature : report.features) {
+    const std::string role = role_and_base(feature.name).first;
+    if (role.empty() || roles_with_values.count(role) != 0) continue;
+    if (feature.missing_side == "train") target_only.insert(role);
+    if (feature.missing_side == "target") train_only.insert(role);
+  }
+  if (!target_only.empty()) {
+    candidates.push_back({2.0, fmt::format("{} has {} data that no training episode has", target,
+                                           fmt::join(target_only, ", "))});
+  }
+  if (!train_only.empty()) {
+    candidates.push_back({1.0, fmt::format("training has {} data that no {} episode has",
+                                           fmt::join(train_only, ", "), target)});
+  }
   std::set<std::string> explained;
   for (const FeatureResult& feature : report.features) {
-    if (!feature.flagged) continue;
-    const auto [feature_role, feature_base] = role_and_base(feature.name);
-    if (!explained.insert(feature_role + "." + feature_base).second) continue;
-    if (!feature.missing_side.empty()) {
-      candidates.push_back(
-          {0.5, fmt::format("{} has no value on the {} side (a role the {} lacks)", feature.name,
-                            feature.missing_side,
-                            feature.missing_side == "train" ? "training data" : "target")});
-      continue;
-    }
+    if (!feature.flagged || !feature.missing_side.empty()) continue;
     const auto [role, base] = role_and_base(feature.name);
+    if (!explained.insert(role + "." + base).second) continue;
     std::string words;
     for (const Direction& direction : kDirections) {
       if (base == direction.feature) {
@@ -108,9 +122,9 @@ std::vector<std::string> explain(const CompareReport& report, const ExplainOptio
     if (words.empty()) words = target + " differs: ";
     candidates.push_back(
         {std::min(1.0, feature.w1_normalized / 4.0),
-         fmt::format("{}{} median {} vs training {} (W1 = {} target SDs, KS {})", words,
-                     feature.name, number(feature.target_p50), number(feature.train_p50),
-                     number(feature.w1_normalized), number(feature.ks))});
+         fmt::format("{}{} median {} vs training {} (W1 = {} {}, KS {})", words, feature.name,
+                     number(feature.target_p50), number(feature.train_p50),
+                     number(feature.w1_normalized), feature.w1_unit, number(feature.ks))});
   }
   // Target slices training does not support.
   for (const Slice& slice : report.slices.slices) {
@@ -124,14 +138,37 @@ std::vector<std::string> explain(const CompareReport& report, const ExplainOptio
                                 percent(slice.target_share), target,
                                 fmt::format("{}", fmt::join(parts, " and ")), slice.train_count)});
   }
-  // The joint view.
+  // The joint view: low coverage, or a classifier that separates the sides (which also catches
+  // shifts the marginals do not show, such as a changed correlation), with its drivers.
   const MultivariateResult& joint = report.multivariate;
+  std::vector<std::string> drivers;
+  // Up to three drivers, each at least half as strong as the first (drivers come sorted).
+  for (const auto& [name, coefficient] : joint.drivers) {
+    if (drivers.size() >= 3 ||
+        std::abs(coefficient) < 0.5 * std::abs(joint.drivers.front().second)) {
+      break;
+    }
+    drivers.push_back(name);
+  }
+  const std::string driven_by =
+      drivers.empty() ? "" : fmt::format(", mostly on {}", fmt::join(drivers, ", "));
+  const bool separable = std::isfinite(joint.auc) && joint.auc_low > 0.6;
   if (joint.computed && joint.coverage < 0.8) {
     candidates.push_back(
         {1.0 - joint.coverage,
          fmt::format("only {} of {} episodes have a training episode among their nearest "
-                     "neighbours (k-NN coverage); a classifier tells the two apart with AUC {}",
-                     percent(joint.coverage), target, number(joint.auc))});
+                     "neighbours (k-NN coverage){}",
+                     percent(joint.coverage), target,
+                     separable ? fmt::format("; a classifier tells the two apart with AUC {}{}",
+                                             number(joint.auc), driven_by)
+                               : "")});
+  } else if (joint.computed && separable) {
+    candidates.push_back(
+        {2.0 * (joint.auc - 0.5) - 0.2,
+         fmt::format("{} episodes differ from training jointly: a classifier tells them apart "
+                     "with AUC {} (95% interval {}-{}){}",
+                     target, number(joint.auc), number(joint.auc_low), number(joint.auc_high),
+                     driven_by)});
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.weight > b.weight; });

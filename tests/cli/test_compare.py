@@ -1,7 +1,11 @@
 """`parity compare` end to end on the built-in example: the JSON contract, the CI gate, weights."""
+import shutil
+import subprocess
+import tempfile
 import unittest
+from pathlib import Path
 
-from harness import CliTestCase, SharedDemo
+from harness import PARITY, CliTestCase, SharedDemo, shared_data
 
 
 class CompareCliTest(SharedDemo, CliTestCase):
@@ -64,3 +68,76 @@ class CompareCliTest(SharedDemo, CliTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RealDataCompareTest(CliTestCase):
+    """`parity compare` on recordings from ../shared/data: the G1 humanoid's episodes against
+    each other (interleaved halves: even against odd episode index) score high; the G1 against
+    the SO-101 arm and against the RealSense bag score low, and the explanations name the roles
+    and features that differ."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.class_tmp = Path(tempfile.mkdtemp(prefix="parity-cli-real-"))
+        cls.class_catalog = cls.class_tmp / "parity.db"
+        cls.paths = {name: shared_data(relative) for name, relative in (
+            ("g1", "lerobot/v2.1-unitree-g1"), ("so101", "lerobot/v3.0-so101-record-test"),
+            ("realsense", "ros1-bag/lerobot-realsense"))}
+        if any(path is None for path in cls.paths.values()):
+            return
+
+        def run(*args):
+            proc = subprocess.run([PARITY, "--catalog", cls.class_catalog, *[str(a) for a in args]],
+                                  capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  timeout=600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{args} exited {proc.returncode}: {proc.stderr[-2000:]}")
+
+        run("ingest", cls.paths["g1"], "--domain", "lab")
+        run("ingest", cls.paths["so101"], "--domain", "field")
+        run("ingest", cls.paths["realsense"], "--domain", "field")
+        run("profile", "--max-frames", "10", "--threads", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.class_tmp, ignore_errors=True)
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        for name, path in self.paths.items():
+            if path is None:
+                self.skipTest(f"../shared/data for {name} is absent: skipping a test that needs "
+                              "real recordings")
+        self.use_catalog(self.class_catalog)
+
+    def compare(self, train, target):
+        return self.run_parity("--json", "compare", "--train", train, "--target", target,
+                               "--target-label", "field").json()
+
+    def test_interleaved_halves_of_the_g1_score_high(self):
+        even = ",".join(str(i) for i in range(0, 100, 2))
+        odd = ",".join(str(i) for i in range(1, 100, 2))
+        report = self.compare(f"domain = lab and index in ({even})",
+                              f"domain = lab and index in ({odd})")
+        self.assertEqual((report["n_train"], report["n_target"]), (50, 50))
+        self.assertGreaterEqual(report["score"], 0.8, report["explanations"])
+        self.assertFalse([f["name"] for f in report["features"] if f["flagged"]])
+
+    def test_g1_against_the_so101_arm_scores_low_naming_joints_and_actions(self):
+        report = self.compare("domain = lab", "domain = field and format = lerobot")
+        self.assertLessEqual(report["score"], 0.2)
+        text = "\n".join(report["explanations"])
+        self.assertIn("joints.", text)
+        self.assertIn("action.", text)
+        embodiment = next(a for a in report["attributes"] if a["name"] == "embodiment")
+        self.assertEqual(embodiment["missing_in_train"], ["so101_follower"])
+
+    def test_g1_against_the_realsense_bag_scores_low_naming_its_roles(self):
+        report = self.compare("domain = lab", "domain = field and format = ros1-bag")
+        self.assertLessEqual(report["score"], 0.2)
+        text = "\n".join(report["explanations"])
+        self.assertRegex(text, r"field has camera/\S+.* data that no training episode has")
+        self.assertRegex(text, r"training has .*camera/cam_high.* data that no field episode has")
+        self.assertIsNone(report["multivariate"]["auc"])  # one target episode

@@ -44,6 +44,9 @@ struct FeatureResult {
   std::size_t n_train = 0, n_target = 0;  // episodes with a value
   double w1_normalized = 0, ks = 0, ks_p = 1, ks_q = 1, psi = 0;
   double w1_low = 0, w1_high = 0;  // bootstrap interval of w1_normalized
+  // What w1_normalized is measured in: "target SDs"; "training SDs" when the target's values
+  // are all equal (a single target episode); "units" when both sides' are.
+  std::string w1_unit = "target SDs";
   double train_p50 = 0, target_p50 = 0;
   bool flagged = false;
   std::string missing_side;  // "train" / "target" when one side has no value at all, else ""

@@ -14,8 +14,10 @@ struct ExplainOptions {
   std::size_t max = 8;
 };
 
-// Ranked by size: attribute values over-represented in the target (by share difference), flagged
-// features (by normalised W1), under-supported 2-wise slices (by gap), low joint coverage.
+// Ranked by size: attribute values over-represented in the target (by share difference), roles
+// one side lacks entirely (named, one sentence per side), flagged features (by normalised W1),
+// under-supported 2-wise slices (by gap), low joint coverage or a classifier that separates the
+// sides (AUC interval above 0.6), with its strongest drivers.
 std::vector<std::string> explain(const CompareReport& report, const ExplainOptions& options);
 
 }  // namespace parity::compare

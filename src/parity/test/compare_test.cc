@@ -5,7 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
+#include <set>
+
+#include "parity/parity/explanations.h"
 
 namespace parity::compare {
 namespace {
@@ -134,6 +138,108 @@ TEST(CompareTest, ARoleTheTrainingDataLacksIsAGap) {
   EXPECT_EQ(it->missing_side, "train");
   EXPECT_TRUE(it->flagged);
   EXPECT_THAT(::testing::PrintToString(report.explanations), HasSubstr("depth/front"));
+}
+
+// Calibration: over 40 seeds of identical training and target distributions, the share of runs
+// with any flagged feature, a flagged attribute, MMD p < 0.05 or an AUC interval above 0.5 stays
+// within the nominal 5% (at most 4 of 40: P(Binomial(40, 0.05) >= 5) = 0.048).
+TEST(CompareTest, IdenticalDistributionsAreFlaggedAtNoMoreThanTheNominalRate) {
+  CompareOptions o = options();
+  o.bootstrap = 0;
+  o.permutations = 50;
+  int feature_runs = 0, attribute_runs = 0, mmd_runs = 0, auc_runs = 0;
+  constexpr int kSeeds = 40;
+  for (int seed = 0; seed < kSeeds; ++seed) {
+    o.seed = static_cast<std::uint64_t>(seed) + 1;
+    const CompareReport report = compare_samples(make(1000 + seed, {}), o);
+    feature_runs += std::any_of(report.features.begin(), report.features.end(),
+                                [](const FeatureResult& f) { return f.flagged; });
+    attribute_runs += std::any_of(report.attributes.begin(), report.attributes.end(),
+                                  [](const AttributeResult& a) { return a.flagged; });
+    mmd_runs += report.multivariate.mmd_p < 0.05;
+    auc_runs += report.multivariate.auc_low > 0.5;
+  }
+  EXPECT_LE(feature_runs, 4);
+  EXPECT_LE(attribute_runs, 4);
+  EXPECT_LE(mmd_runs, 4);
+  EXPECT_LE(auc_runs, 4);
+}
+
+// A joint shift the marginals cannot show: two features keep their N(0, 1) marginals while
+// their correlation flips from +0.8 (training) to -0.8 (target). No feature is flagged; the
+// joint statistics see it and the explanation names the pair.
+TEST(CompareTest, AJointShiftInvisibleInTheMarginalsIsDetectedAndNamed) {
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  ComparedSamples s;
+  s.features = {"arm.reach", "arm.speed", "camera/front.luma_mean.p50"};
+  const auto fill = [&](Sample& sample, std::vector<double>& values, std::size_t n, double rho) {
+    for (std::size_t i = 0; i < n; ++i) {
+      sample.episode_ids.push_back(std::to_string(i));
+      sample.sources.push_back("/x");
+      sample.attributes.push_back({{"lighting", "normal"}});
+      sample.weights.push_back(1.0);
+      const double a = noise(rng);
+      const double b = rho * a + std::sqrt(1 - rho * rho) * noise(rng);
+      values.insert(values.end(), {a, b, 120 + 15 * noise(rng)});
+    }
+  };
+  fill(s.train, s.train_values, 400, 0.8);
+  fill(s.target, s.target_values, 300, -0.8);
+  const CompareReport report = compare_samples(s, options());
+  for (const FeatureResult& f : report.features) EXPECT_FALSE(f.flagged) << f.name;
+  ASSERT_TRUE(report.multivariate.computed);
+  EXPECT_GT(report.multivariate.auc, 0.8);
+  EXPECT_LT(report.multivariate.mmd_p, 0.01);
+  ASSERT_GE(report.multivariate.drivers.size(), 2u);
+  std::set<std::string> top{report.multivariate.drivers[0].first,
+                            report.multivariate.drivers[1].first};
+  EXPECT_EQ(top, (std::set<std::string>{"arm.reach", "arm.speed"}));
+  const std::string all = ::testing::PrintToString(report.explanations);
+  EXPECT_THAT(all, HasSubstr("a classifier tells the two apart with AUC"));
+  EXPECT_THAT(all, HasSubstr("mostly on arm.reach, arm.speed\""));
+}
+
+TEST(ExplainTest, ASeparatingClassifierWithFullCoverageIsAJointGap) {
+  CompareReport report;
+  report.multivariate.computed = true;
+  report.multivariate.coverage = 0.95;
+  report.multivariate.auc = 0.8;
+  report.multivariate.auc_low = 0.72;
+  report.multivariate.auc_high = 0.88;
+  report.multivariate.drivers = {{"arm.reach", 1.2}, {"arm.speed", -1.0}, {"luma", 0.3}};
+  ExplainOptions explain_options;
+  explain_options.target_label = "field";
+  const std::vector<std::string> lines = explain(report, explain_options);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0],
+            "field episodes differ from training jointly: a classifier tells them apart with AUC "
+            "0.8 (95% interval 0.72-0.88), mostly on arm.reach, arm.speed");
+  report.multivariate.auc_low = 0.55;  // not clearly separable: nothing to say
+  EXPECT_TRUE(explain(report, explain_options).empty());
+}
+
+TEST(CompareTest, TooFewEpisodesForTheClassifierGiveNoAuc) {
+  ComparedSamples s = make(15, {});
+  s.target.episode_ids.resize(1);
+  s.target.sources.resize(1);
+  s.target.attributes.resize(1);
+  s.target.weights.resize(1);
+  s.target_values.resize(s.features.size());
+  const CompareReport report = compare_samples(s, options());
+  EXPECT_FALSE(report.multivariate.computed);
+  const nlohmann::json json = report_json(report);
+  EXPECT_TRUE(json["multivariate"]["auc"].is_null());
+  // Two target episodes: two folds, a real AUC.
+  ComparedSamples two = make(15, {});
+  two.target.episode_ids.resize(2);
+  two.target.sources.resize(2);
+  two.target.attributes.resize(2);
+  two.target.weights.resize(2);
+  two.target_values.resize(2 * two.features.size());
+  const CompareReport small = compare_samples(two, options());
+  ASSERT_TRUE(small.multivariate.computed);
+  EXPECT_TRUE(std::isfinite(small.multivariate.auc));
 }
 
 }  // namespace
