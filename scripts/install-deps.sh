@@ -15,7 +15,9 @@ packages=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libopencv-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd ffmpeg
-  python3 python3-numpy python3-opencv python3-scipy python3-sklearn python3-onnx
+  python3 python3-numpy python3-opencv python3-scipy python3-sklearn python3-onnx python3-yaml
+  # the HTML report is checked in a real headless browser (driven by playwright-core from npm)
+  chromium
 )
 
 # The independent Parquet oracle the tests run (tests/oracles, npm registry): installed only

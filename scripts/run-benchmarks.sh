@@ -18,3 +18,8 @@ build_dir=${1:-build/release}
 # Camera features on 640x480 JPEGs and the G1 AV1 videos (skips when ../shared is absent) next
 # to the same features in Python + NumPy + OpenCV (benchmarks/profile_images_baseline.py).
 "$build_dir/benchmarks/profile_images"
+# parity compare's statistics on 100k vs 100k episodes x 64 features, end to end and per
+# estimator, next to SciPy / scikit-learn / NumPy (benchmarks/compare_baseline.py); COMPARE_N
+# sets the episodes per side (default 100000), COMPARE_GROWTH=1 also runs N/100 and N/10 and fits
+# each estimator's growth exponent.
+"$build_dir/benchmarks/compare" --n "${COMPARE_N:-100000}" ${COMPARE_GROWTH:+--growth}

@@ -4,7 +4,6 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
-#include <regex>
 
 #include "cli/context.h"
 #include "parity/parity/compare.h"
@@ -23,13 +22,6 @@ struct CompareArgs {
   std::uint64_t seed = 1;
   std::size_t top = 10;
 };
-
-// "domain = field" names its target "field"; anything else is "target".
-std::string label_for(const std::string& where) {
-  static const std::regex simple(R"(^\s*\w+\s*=\s*'?([A-Za-z0-9_./-]+)'?\s*$)");
-  std::smatch match;
-  return std::regex_match(where, match, simple) ? match[1].str() : "target";
-}
 
 void print_report(const compare::CompareReport& report, std::size_t top) {
   fmt::print(
@@ -124,7 +116,7 @@ Verb add_compare_verb(CLI::App& app, const GlobalOptions& global) {
             options.permutations = args->permutations;
             options.seed = args->seed;
             options.target_label =
-                args->target_label.empty() ? label_for(args->target) : args->target_label;
+                args->target_label.empty() ? target_label_for(args->target) : args->target_label;
             PARITY_ASSIGN_OR_RETURN(const compare::CompareReport report,
                                     compare::compare_selections(*catalog, options));
             if (global.json) {

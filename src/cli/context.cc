@@ -1,7 +1,12 @@
 #include "cli/context.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <regex>
 
 #include "parity/report/progress_bar.h"
 
@@ -34,6 +39,30 @@ bool json_printed() {
 void print_json(const nlohmann::json& value) {
   g_json_printed = true;
   std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+std::string target_label_for(const std::string& where) {
+  static const std::regex simple(R"(^\s*\w+\s*=\s*'?([A-Za-z0-9_./-]+)'?\s*$)");
+  std::smatch match;
+  return std::regex_match(where, match, simple) ? match[1].str() : "target";
+}
+
+Status write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(partial, ignored);
+      return io_error(fmt::format("{}: cannot write", path));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec) return io_error(fmt::format("{}: cannot write: {}", path, ec.message()));
+  return {};
 }
 
 }  // namespace parity::cli

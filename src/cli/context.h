@@ -34,6 +34,13 @@ void print_json(const nlohmann::json& value);
 // a snapshot that does not verify) must not get a second JSON document on stdout.
 bool json_printed();
 
+// Writes `text` to `path` through "<path>.partial" and a rename: the file appears whole or not at
+// all. Errors: kIoError naming the path.
+Status write_file_atomically(const std::string& path, const std::string& text);
+
+// How sentences name a target selection: "domain = field" -> "field"; anything else "target".
+std::string target_label_for(const std::string& where);
+
 // A verb registers its options on its subcommand and returns the function that runs it.
 using VerbRunner = std::function<Status()>;
 struct Verb {
@@ -55,5 +62,8 @@ Verb add_compare_verb(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_profile_verbs(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_snapshot_verbs(CLI::App& app, const GlobalOptions& global);
 std::vector<Verb> add_demo_verbs(CLI::App& app, const GlobalOptions& global);
+Verb add_plan_verb(CLI::App& app, const GlobalOptions& global);
+Verb add_weights_verb(CLI::App& app, const GlobalOptions& global);
+Verb add_report_verb(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace parity::cli

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   std::vector<Verb> verbs = {
       add_init_verb(app, global),   add_ingest_verb(app, global),   add_ls_verb(app, global),
       add_show_verb(app, global),   add_info_verb(app, global),     add_dump_verb(app, global),
-      add_export_verb(app, global), add_features_verb(app, global), add_compare_verb(app, global)};
+      add_export_verb(app, global), add_features_verb(app, global), add_compare_verb(app, global),
+      add_plan_verb(app, global),   add_weights_verb(app, global),  add_report_verb(app, global)};
   for (Verb& verb : add_profile_verbs(app, global)) verbs.push_back(std::move(verb));
   for (Verb& verb : add_snapshot_verbs(app, global)) verbs.push_back(std::move(verb));
   for (Verb& verb : add_demo_verbs(app, global)) verbs.push_back(std::move(verb));

@@ -177,9 +177,9 @@ std::vector<AttributeResult> compare_attributes(const ComparedSamples& samples,
   return results;
 }
 
-// The joint view on the columns most target episodes have.
-MultivariateResult compare_joint(const ComparedSamples& samples, const CompareOptions& options) {
-  MultivariateResult result;
+}  // namespace
+
+std::optional<JointInputs> joint_inputs(const ComparedSamples& samples) {
   const std::size_t columns = samples.features.size();
   std::vector<std::size_t> used;
   for (std::size_t c = 0; c < columns; ++c) {
@@ -190,7 +190,7 @@ MultivariateResult compare_joint(const ComparedSamples& samples, const CompareOp
     }
     if (2 * present >= samples.target.size() && present > 0) used.push_back(c);
   }
-  if (used.empty() || samples.train.size() < 2 || samples.target.size() < 2) return result;
+  if (used.empty() || samples.train.size() < 2 || samples.target.size() < 2) return std::nullopt;
   Matrix train{samples.train.size(), used.size(), {}};
   Matrix target{samples.target.size(), used.size(), {}};
   for (const auto& [from, to, rows] :
@@ -202,10 +202,24 @@ MultivariateResult compare_joint(const ComparedSamples& samples, const CompareOp
     }
   }
   auto standardized = standardize(train, samples.train.weights, target);
-  if (!standardized.ok()) return result;
-  const Matrix& x_train = standardized->train;
-  const Matrix& x_target = standardized->target;
-  result.features = used.size();
+  if (!standardized.ok()) return std::nullopt;
+  JointInputs inputs;
+  inputs.train = std::move(standardized->train);
+  inputs.target = std::move(standardized->target);
+  for (std::size_t c : used) inputs.features.push_back(samples.features[c]);
+  return inputs;
+}
+
+namespace {
+
+// The joint view on the columns most target episodes have.
+MultivariateResult compare_joint(const ComparedSamples& samples, const CompareOptions& options) {
+  MultivariateResult result;
+  const std::optional<JointInputs> inputs = joint_inputs(samples);
+  if (!inputs) return result;
+  const Matrix& x_train = inputs->train;
+  const Matrix& x_target = inputs->target;
+  result.features = inputs->features.size();
 
   MmdOptions mmd;
   mmd.permutations = options.permutations;
@@ -227,7 +241,7 @@ MultivariateResult compare_joint(const ComparedSamples& samples, const CompareOp
     result.auc_high = c->auc_ci.high;
     for (const auto& [index, coefficient] : c->top_features) {
       if (result.drivers.size() >= 5) break;
-      result.drivers.emplace_back(samples.features[used[index]], coefficient);
+      result.drivers.emplace_back(inputs->features[index], coefficient);
     }
   }
   if (auto p = prdc(x_train, samples.train.weights, x_target, PrdcOptions{}); p.ok()) {

@@ -25,6 +25,8 @@ Result<Sample> load_sample(const Catalog& catalog, const EpisodeFilter& filter,
   for (const EpisodeSummary& episode : episodes) {
     sample.episode_ids.push_back(episode.id);
     sample.sources.push_back(episode.source_path);
+    sample.indices.push_back(episode.index);
+    sample.time_ranges.emplace_back(episode.start_ns, episode.end_ns);
     std::map<std::string, std::string> attributes;
     for (const Attribute& attribute : episode.attributes) {
       attributes[attribute.key] = attribute_value_to_string(attribute.value);

@@ -121,4 +121,23 @@ SliceCoverage slice_coverage(const Sample& train, const Sample& target,
   return coverage;
 }
 
+bool in_slice(const std::map<std::string, std::string>& attributes,
+              const std::map<std::string, std::string>& slice) {
+  for (const auto& [key, value] : slice) {
+    const auto it = attributes.find(key);
+    if (it == attributes.end() || it->second != value) return false;
+  }
+  return true;
+}
+
+std::string slice_text(const std::map<std::string, std::string>& slice,
+                       std::string_view separator) {
+  std::string text;
+  for (const auto& [key, value] : slice) {
+    if (!text.empty()) text += separator;
+    text += key + " = " + value;
+  }
+  return text;
+}
+
 }  // namespace parity::compare

@@ -19,13 +19,26 @@ std::optional<std::filesystem::path> shared_dir() {
   return std::nullopt;
 }
 
-std::optional<std::filesystem::path> shared_data(const std::string& relative) {
+namespace {
+
+// shared/<folder>/<relative> when it exists.
+std::optional<std::filesystem::path> shared_file(const char* folder, const std::string& relative) {
   const auto dir = shared_dir();
   if (!dir) return std::nullopt;
-  std::filesystem::path path = *dir / "data" / relative;
+  std::filesystem::path path = *dir / folder / relative;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
   return path;
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> shared_data(const std::string& relative) {
+  return shared_file("data", relative);
+}
+
+std::optional<std::filesystem::path> shared_bench(const std::string& relative) {
+  return shared_file("bench", relative);
 }
 
 TempDir::TempDir() {

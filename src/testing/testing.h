@@ -14,6 +14,10 @@ std::optional<std::filesystem::path> shared_dir();
 // Path of a file under shared/data, or nullopt when shared/ (or the file) is absent.
 std::optional<std::filesystem::path> shared_data(const std::string& relative);
 
+// Path of a file under shared/bench (reference tables for the statistics), or nullopt when
+// shared/ (or the file) is absent.
+std::optional<std::filesystem::path> shared_bench(const std::string& relative);
+
 // A fresh, empty directory that is removed with the object.
 class TempDir {
  public:
@@ -37,4 +41,13 @@ class TempDir {
   if (!var##_opt)                                                             \
     GTEST_SKIP() << "../shared/data/" << (relative)                           \
                  << " is absent: skipping a test that needs real recordings"; \
+  const std::filesystem::path var = *var##_opt
+
+// Skips the current test with a clear message when a shared/bench file is absent; otherwise
+// declares `var` as its path.
+#define PARITY_REQUIRE_SHARED_BENCH(var, relative)                                 \
+  const auto var##_opt = ::parity::testing::shared_bench(relative);                \
+  if (!var##_opt)                                                                  \
+    GTEST_SKIP() << "../shared/bench/" << (relative)                               \
+                 << " is absent: skipping a test that needs the reference tables"; \
   const std::filesystem::path var = *var##_opt

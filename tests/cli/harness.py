@@ -104,3 +104,44 @@ class SharedDemo:
     def tearDownClass(cls):
         shutil.rmtree(cls.demo_tmp, ignore_errors=True)
         super().tearDownClass()
+
+
+class SharedRealData:
+    """Recordings from ../shared/data ingested (and profiled, 10 frames per camera stream) once
+    per test class into `cls.real_catalog`: `datasets` maps a name to (relative path, domain).
+    `cls.real_missing` names a dataset that is absent (tests then skip via require_real())."""
+
+    datasets = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.real_tmp = Path(tempfile.mkdtemp(prefix="parity-cli-real-"))
+        cls.real_catalog = cls.real_tmp / "parity.db"
+        cls.real_missing = next((relative for relative, _ in cls.datasets.values()
+                                 if shared_data(relative) is None), None)
+        if cls.real_missing is not None:
+            return
+
+        def run(*args):
+            proc = subprocess.run([PARITY, "--catalog", cls.real_catalog, *[str(a) for a in args]],
+                                  capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  timeout=600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{args} exited {proc.returncode}: {proc.stderr[-2000:]}")
+
+        for relative, domain in cls.datasets.values():
+            run("ingest", shared_data(relative), "--domain", domain)
+        run("profile", "--max-frames", "10", "--threads", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.real_tmp, ignore_errors=True)
+        super().tearDownClass()
+
+    def require_real(self):
+        if self.real_missing is not None:
+            self.skipTest(f"../shared/data/{self.real_missing} is absent: skipping a test that "
+                          "needs real recordings")
+        self.use_catalog(self.real_catalog)
+

@@ -1,11 +1,7 @@
 """`parity compare` end to end on the built-in example: the JSON contract, the CI gate, weights."""
-import shutil
-import subprocess
-import tempfile
 import unittest
-from pathlib import Path
 
-from harness import PARITY, CliTestCase, SharedDemo, shared_data
+from harness import CliTestCase, SharedDemo, SharedRealData
 
 
 class CompareCliTest(SharedDemo, CliTestCase):
@@ -70,47 +66,19 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class RealDataCompareTest(CliTestCase):
+class RealDataCompareTest(SharedRealData, CliTestCase):
     """`parity compare` on recordings from ../shared/data: the G1 humanoid's episodes against
     each other (interleaved halves: even against odd episode index) score high; the G1 against
     the SO-101 arm and against the RealSense bag score low, and the explanations name the roles
     and features that differ."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.class_tmp = Path(tempfile.mkdtemp(prefix="parity-cli-real-"))
-        cls.class_catalog = cls.class_tmp / "parity.db"
-        cls.paths = {name: shared_data(relative) for name, relative in (
-            ("g1", "lerobot/v2.1-unitree-g1"), ("so101", "lerobot/v3.0-so101-record-test"),
-            ("realsense", "ros1-bag/lerobot-realsense"))}
-        if any(path is None for path in cls.paths.values()):
-            return
-
-        def run(*args):
-            proc = subprocess.run([PARITY, "--catalog", cls.class_catalog, *[str(a) for a in args]],
-                                  capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                                  timeout=600)
-            if proc.returncode != 0:
-                raise RuntimeError(f"{args} exited {proc.returncode}: {proc.stderr[-2000:]}")
-
-        run("ingest", cls.paths["g1"], "--domain", "lab")
-        run("ingest", cls.paths["so101"], "--domain", "field")
-        run("ingest", cls.paths["realsense"], "--domain", "field")
-        run("profile", "--max-frames", "10", "--threads", "2")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.class_tmp, ignore_errors=True)
-        super().tearDownClass()
+    datasets = {"g1": ("lerobot/v2.1-unitree-g1", "lab"),
+                "so101": ("lerobot/v3.0-so101-record-test", "field"),
+                "realsense": ("ros1-bag/lerobot-realsense", "field")}
 
     def setUp(self):
         super().setUp()
-        for name, path in self.paths.items():
-            if path is None:
-                self.skipTest(f"../shared/data for {name} is absent: skipping a test that needs "
-                              "real recordings")
-        self.use_catalog(self.class_catalog)
+        self.require_real()
 
     def compare(self, train, target):
         return self.run_parity("--json", "compare", "--train", train, "--target", target,

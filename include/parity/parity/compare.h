@@ -12,6 +12,7 @@
 
 #include "parity/catalog/catalog.h"
 #include "parity/core/status.h"
+#include "parity/parity/multivariate.h"
 #include "parity/parity/selection.h"
 #include "parity/parity/slices.h"
 
@@ -91,6 +92,16 @@ struct CompareReport {
   MultivariateResult multivariate;
   std::vector<std::string> explanations;
 };
+
+// The joint view's inputs: the columns the joint statistics use (per-frame features by their
+// median, bookkeeping counts left out, columns at least half of the target episodes have), both
+// sides standardised by the target (compare::standardize). nullopt when a side has fewer than 2
+// episodes or no column qualifies.
+struct JointInputs {
+  Matrix train, target;
+  std::vector<std::string> features;  // the columns, in order
+};
+std::optional<JointInputs> joint_inputs(const ComparedSamples& samples);
 
 // Errors: those of load_compared_samples().
 Result<CompareReport> compare_selections(const Catalog& catalog, const CompareOptions& options);

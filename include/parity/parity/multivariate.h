@@ -138,10 +138,13 @@ Result<double> median_heuristic_bandwidth(const Matrix& train, std::span<const d
 // an unpenalised intercept (scikit-learn's LogisticRegression(C) with sample_weight s), by
 // Newton's method with backtracking to a gradient max-norm below 1e-9 x (sum of s), at most 100
 // iterations; above 32768 rows the Hessian is taken over an evenly strided subset of 32768 rows
-// (the gradient always over all: the optimum is the same). Sample weights are class-balanced:
-// training rows s_i = a_i N / 2 (a the normalised training weights), target rows s_j = N / (2 m),
-// N = n + m; with equal training weights that is class_weight="balanced". Cost per Newton
-// iteration O(N T + min(N, 32768) T^2) for T terms; the fold fits start from the all-rows fit.
+// (the gradient always over all: the optimum is the same) until an iteration stalls (lowers the
+// objective by no more than 1e-12 of it, or finds no decrease: a subsampled Hessian converges
+// only linearly and can cycle above the tolerance), then over all rows. Sample weights are
+// class-balanced: training rows s_i = a_i N / 2 (a the normalised training weights), target rows
+// s_j = N / (2 m), N = n + m; with equal training weights that is class_weight="balanced". Cost
+// per Newton iteration O(N T + min(N, 32768) T^2) for T terms (O(N T^2) for the last few above
+// 32768 rows); the fold fits start from the all-rows fit.
 //
 // Folds: stratified_folds() below, `folds` folds. Each row's p(target | x) comes from the model
 // fitted on the other folds (out-of-fold; the balanced weights make the prior 1/2). Rows of

@@ -3,9 +3,11 @@
 // these arrays, never on the catalog or on recordings.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parity/catalog/catalog.h"
@@ -16,6 +18,10 @@ namespace parity::compare {
 struct Sample {
   std::vector<std::string> episode_ids;
   std::vector<std::string> sources;  // source path of each episode
+  // Where each episode sits in its source: its index (LeRobot / RLDS episode_index, or the
+  // catalog's episode number) and its time range (ns, on the source's clock).
+  std::vector<std::int64_t> indices;
+  std::vector<std::pair<std::int64_t, std::int64_t>> time_ranges;
   // Categorical attributes of each episode as text: the catalog attributes (hand labels and
   // derived ones) plus domain, kind, task, embodiment and outcome when set.
   std::vector<std::map<std::string, std::string>> attributes;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parity/parity/selection.h"
@@ -17,8 +18,10 @@ struct SliceOptions {
   std::size_t max_order = 2;        // 1-wise and 2-wise combinations (3 = also 3-wise)
   std::size_t min_train_count = 5;  // below: under-supported
   std::size_t max_values = 20;      // attributes with more distinct values are left out
-  // Attributes never sliced (identifiers, and the fields that usually tell the sides apart).
-  std::vector<std::string> exclude = {"domain", "kind", "episode_index", "episode_name", "id"};
+  // Attributes never sliced: identifiers, the fields that usually tell the sides apart, and the
+  // outcome (a result, not a condition; the collection plan weighs slices by it).
+  std::vector<std::string> exclude = {"domain",       "kind", "episode_index",
+                                      "episode_name", "id",   "outcome"};
 };
 
 struct Slice {
@@ -42,5 +45,13 @@ struct SliceCoverage {
 
 SliceCoverage slice_coverage(const Sample& train, const Sample& target,
                              const SliceOptions& options = {});
+
+// True when an episode with `attributes` belongs to `slice` (has every attribute = value).
+bool in_slice(const std::map<std::string, std::string>& attributes,
+              const std::map<std::string, std::string>& slice);
+
+// "lighting = dim, clutter = high" (attributes in key order, joined by `separator`).
+std::string slice_text(const std::map<std::string, std::string>& slice,
+                       std::string_view separator = ", ");
 
 }  // namespace parity::compare

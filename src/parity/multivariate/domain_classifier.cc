@@ -81,7 +81,8 @@ constexpr std::size_t kOuterRows = 8;
 
 // H += sum_r w_r x~_r x~_r' on the upper triangle (x~ = (1, x), dimension cols + 1) for
 // kOuterRows rows at once (pad with weight 0), so that H streams through the cache once per
-// block; each entry adds its kOuterRows terms in row order.
+// block; each entry adds its kOuterRows terms in row order, by vectors of four entries of a row
+// of H (the same operations in every lane and in the scalar tail, so both clones agree).
 __attribute__((target_clones("avx2", "default"))) void add_outer_block(double* h,
                                                                        const double* const* xs,
                                                                        const double* ws,
@@ -98,11 +99,56 @@ __attribute__((target_clones("avx2", "default"))) void add_outer_block(double* h
   for (std::size_t j = 1; j < dim; ++j) {
     double a[kOuterRows];
     for (std::size_t r = 0; r < kOuterRows; ++r) a[r] = ws[r] * xs[r][j - 1];
-    double* hj = h + j * dim;
-    for (std::size_t k = j; k < dim; ++k) {
-      double v = a[0] * xs[0][k - 1];
-      for (std::size_t r = 1; r < kOuterRows; ++r) v += a[r] * xs[r][k - 1];
-      hj[k] += v;
+    // Entries k = j .. dim - 1 of row j, i.e. x columns t = k - 1 = j - 1 .. cols - 1.
+    double* hj = h + j * dim + 1;
+    std::size_t t = j - 1;
+    // Four independent sums at once (named, so that they stay in registers) hide the latency of
+    // each entry's chain of additions.
+    for (; t + 16 <= cols; t += 16) {
+      Double4 x0, x1, x2, x3;
+      std::memcpy(&x0, xs[0] + t, sizeof x0);
+      std::memcpy(&x1, xs[0] + t + 4, sizeof x1);
+      std::memcpy(&x2, xs[0] + t + 8, sizeof x2);
+      std::memcpy(&x3, xs[0] + t + 12, sizeof x3);
+      Double4 v0 = a[0] * x0;
+      Double4 v1 = a[0] * x1;
+      Double4 v2 = a[0] * x2;
+      Double4 v3 = a[0] * x3;
+      for (std::size_t r = 1; r < kOuterRows; ++r) {
+        std::memcpy(&x0, xs[r] + t, sizeof x0);
+        std::memcpy(&x1, xs[r] + t + 4, sizeof x1);
+        std::memcpy(&x2, xs[r] + t + 8, sizeof x2);
+        std::memcpy(&x3, xs[r] + t + 12, sizeof x3);
+        v0 += a[r] * x0;
+        v1 += a[r] * x1;
+        v2 += a[r] * x2;
+        v3 += a[r] * x3;
+      }
+      const Double4 sums[4] = {v0, v1, v2, v3};
+      for (std::size_t q = 0; q < 4; ++q) {
+        Double4 hv;
+        std::memcpy(&hv, hj + t + 4 * q, sizeof hv);
+        hv += sums[q];
+        std::memcpy(hj + t + 4 * q, &hv, sizeof hv);
+      }
+    }
+    for (; t + 4 <= cols; t += 4) {
+      Double4 x;
+      std::memcpy(&x, xs[0] + t, sizeof x);
+      Double4 v = a[0] * x;
+      for (std::size_t r = 1; r < kOuterRows; ++r) {
+        std::memcpy(&x, xs[r] + t, sizeof x);
+        v += a[r] * x;
+      }
+      Double4 hv;
+      std::memcpy(&hv, hj + t, sizeof hv);
+      hv += v;
+      std::memcpy(hj + t, &hv, sizeof hv);
+    }
+    for (; t < cols; ++t) {
+      double v = a[0] * xs[0][t];
+      for (std::size_t r = 1; r < kOuterRows; ++r) v += a[r] * xs[r][t];
+      hj[t] += v;
     }
   }
 }
@@ -115,8 +161,10 @@ struct Evaluation {
   std::vector<double> hessian;  // dim x dim, full
 };
 
+// full_hessian: the Hessian over every row, else over every stride-th row above kHessianRows.
 Evaluation evaluate(const Design& design, std::span<const std::size_t> rows,
-                    std::span<const double> beta, double c, bool with_hessian, unsigned threads) {
+                    std::span<const double> beta, double c, bool with_hessian, bool full_hessian,
+                    unsigned threads) {
   const std::size_t cols = design.cols;
   const std::size_t dim = cols + 1;
   const std::size_t chunks = (rows.size() + kChunkRows - 1) / kChunkRows;
@@ -124,7 +172,7 @@ Evaluation evaluate(const Design& design, std::span<const std::size_t> rows,
   std::vector<double> gradient(chunks * dim, 0.0);
   std::vector<double> hessian(with_hessian ? chunks * dim * dim : 0, 0.0);
   // Above kHessianRows rows the Hessian sums every stride-th row, scaled up.
-  const std::size_t stride = (rows.size() + kHessianRows - 1) / kHessianRows;
+  const std::size_t stride = full_hessian ? 1 : (rows.size() + kHessianRows - 1) / kHessianRows;
   const double hessian_scale =
       static_cast<double>(rows.size()) / static_cast<double>((rows.size() + stride - 1) / stride);
   detail::parallel_chunks(rows.size(), kChunkRows, threads,
@@ -218,14 +266,18 @@ bool cholesky_solve(std::vector<double> h, std::vector<double>& b, std::size_t d
 }
 
 // Newton's method with backtracking from `beta` (intercept, coefficients...); returns the
-// optimum.
+// optimum. Above kHessianRows rows the Hessian is subsampled until an iteration stalls (lowers
+// the objective by no more than its rounding, or finds no decrease): a subsampled Hessian
+// converges only linearly and can cycle there, above the gradient tolerance; the exact Newton
+// steps that follow reach it.
 std::vector<double> fit(const Design& design, std::span<const std::size_t> rows, double c,
                         unsigned threads, std::vector<double> beta) {
   const std::size_t dim = design.cols + 1;
   double weight_total = 0.0;
   for (const std::size_t i : rows) weight_total += design.weight[i];
   const double tolerance = 1e-9 * std::max(1.0, weight_total);
-  Evaluation current = evaluate(design, rows, beta, c, true, threads);
+  bool full_hessian = rows.size() <= kHessianRows;
+  Evaluation current = evaluate(design, rows, beta, c, true, full_hessian, threads);
   for (int iteration = 0; iteration < kMaxNewtonIterations; ++iteration) {
     double norm = 0.0;
     for (const double g : current.gradient) norm = std::max(norm, std::abs(g));
@@ -238,22 +290,30 @@ std::vector<double> fit(const Design& design, std::span<const std::size_t> rows,
     std::vector<double> trial(dim);
     bool moved = false;
     Evaluation next;
+    const double noise = kObjectiveNoise * std::abs(current.objective);
     for (int halving = 0; halving < 40; ++halving, t *= 0.5) {
       for (std::size_t k = 0; k < dim; ++k) trial[k] = beta[k] - t * step[k];
       // The full step is usually taken: evaluate it with its Hessian at once.
-      next = evaluate(design, rows, trial, c, halving == 0, threads);
+      next = evaluate(design, rows, trial, c, halving == 0, full_hessian, threads);
       // Armijo's condition, up to the rounding of a sum over many rows: near the optimum the
       // predicted decrease falls below it and the full step is taken.
-      if (next.objective <=
-          current.objective - 1e-4 * t * slope + kObjectiveNoise * std::abs(current.objective)) {
+      if (next.objective <= current.objective - 1e-4 * t * slope + noise) {
         moved = true;
         break;
       }
     }
-    if (!moved) break;
+    if (!moved) {
+      if (full_hessian) break;
+      full_hessian = true;
+      current = evaluate(design, rows, beta, c, true, full_hessian, threads);
+      continue;
+    }
+    const bool stalled = !full_hessian && current.objective - next.objective <= noise;
+    if (stalled) full_hessian = true;
     beta = trial;
-    current =
-        next.hessian.empty() ? evaluate(design, rows, beta, c, true, threads) : std::move(next);
+    current = next.hessian.empty() || stalled
+                  ? evaluate(design, rows, beta, c, true, full_hessian, threads)
+                  : std::move(next);
   }
   return beta;
 }

@@ -113,21 +113,23 @@ double weighted_total(std::span<const double> weights) {
   return std::accumulate(weights.begin(), weights.end(), 0.0);
 }
 
-// Population standard deviation of sorted `values` under `weights`; 0 when the values with
-// positive weight are all equal.
-double weighted_std(std::span<const double> values, std::span<const double> weights, double total) {
+// Population standard deviation of sorted `values` under `weights` (doubles, or bootstrap draw
+// counts); 0 when the values with positive weight are all equal.
+template <typename Weight>
+double weighted_std(std::span<const double> values, std::span<const Weight> weights, double total) {
+  const auto weight = [&](std::size_t i) { return static_cast<double>(weights[i]); };
   std::size_t first = 0;
-  while (weights[first] <= 0.0) ++first;
+  while (weight(first) <= 0.0) ++first;
   std::size_t last = values.size() - 1;
-  while (weights[last] <= 0.0) --last;
+  while (weight(last) <= 0.0) --last;
   if (values[first] == values[last]) return 0.0;
   double mean = 0;
-  for (std::size_t i = first; i <= last; ++i) mean += weights[i] * values[i];
+  for (std::size_t i = first; i <= last; ++i) mean += weight(i) * values[i];
   mean /= total;
   double sum_squares = 0;
   for (std::size_t i = first; i <= last; ++i) {
     const double d = values[i] - mean;
-    sum_squares += weights[i] * d * d;
+    sum_squares += weight(i) * d * d;
   }
   return std::sqrt(sum_squares / total);
 }
@@ -201,6 +203,90 @@ NumericStatistics evaluate(std::span<const double> train, std::span<const double
     }
   }
   return out;
+}
+
+// The distinct values of both sorted samples, for the bootstrap: a replicate only changes how
+// often each sample value is drawn, so the merge order, the ties and the PSI bin of every value
+// are found once. Replicate counts are integers, so summing them per distinct value instead of
+// per sample gives the same cumulative counts, and evaluate_counts() the same W1, KS and PSI as
+// evaluate() on the same counts.
+struct DistinctValues {
+  std::vector<double> value;             // ascending, distinct over both samples
+  std::vector<std::uint32_t> bin;        // PSI bin of each distinct value
+  std::vector<std::uint32_t> of_train;   // distinct value of each sorted training sample
+  std::vector<std::uint32_t> of_target;  // distinct value of each sorted target sample
+
+  DistinctValues(std::span<const double> train, std::span<const double> target,
+                 std::span<const double> edges) {
+    of_train.resize(train.size());
+    of_target.resize(target.size());
+    std::size_t i = 0;
+    std::size_t j = 0;
+    std::size_t b = 0;
+    while (i < train.size() || j < target.size()) {
+      const double x = (j >= target.size() || (i < train.size() && train[i] <= target[j]))
+                           ? train[i]
+                           : target[j];
+      const auto g = static_cast<std::uint32_t>(value.size());
+      while (b < edges.size() && x > edges[b]) ++b;
+      value.push_back(x);
+      bin.push_back(static_cast<std::uint32_t>(b));
+      while (i < train.size() && train[i] == x) of_train[i++] = g;
+      while (j < target.size() && target[j] == x) of_target[j++] = g;
+    }
+  }
+};
+
+// W1, KS and PSI of one bootstrap replicate from its draw counts per distinct value (totals:
+// the number of draws per side); the spread is left to the caller.
+void evaluate_counts(const DistinctValues& distinct, std::span<const std::uint32_t> train_counts,
+                     std::span<const std::uint32_t> target_counts, double total_u, double total_v,
+                     double epsilon, std::vector<double>& train_bins,
+                     std::vector<double>& target_bins, NumericStatistics& out) {
+  const double inverse_u = 1.0 / total_u;
+  const double inverse_v = 1.0 / total_v;
+  double cum_u = 0;
+  double cum_v = 0;
+  double previous = 0;
+  double gap = 0;
+  double area = 0;
+  double ks = 0;
+  // train_bins[b] / target_bins[b]: first the cumulative counts up to the last value of bin b
+  // (-1 when no value falls in it), then the counts of the bin.
+  std::fill(train_bins.begin(), train_bins.end(), -1.0);
+  std::fill(target_bins.begin(), target_bins.end(), -1.0);
+  for (std::size_t g = 0; g < distinct.value.size(); ++g) {
+    const double x = distinct.value[g];
+    area += gap * (x - previous);
+    cum_u += static_cast<double>(train_counts[g]);
+    cum_v += static_cast<double>(target_counts[g]);
+    train_bins[distinct.bin[g]] = cum_u;
+    target_bins[distinct.bin[g]] = cum_v;
+    gap = std::abs(cum_u * inverse_u - cum_v * inverse_v);
+    ks = std::max(ks, gap);
+    previous = x;
+  }
+  out.w1 = area;
+  out.ks = ks;
+  double below_u = 0;
+  double below_v = 0;
+  for (std::size_t b = 0; b < train_bins.size(); ++b) {
+    if (train_bins[b] < 0) train_bins[b] = below_u;
+    if (target_bins[b] < 0) target_bins[b] = below_v;
+    const double through_u = train_bins[b];
+    const double through_v = target_bins[b];
+    train_bins[b] -= below_u;
+    target_bins[b] -= below_v;
+    below_u = through_u;
+    below_v = through_v;
+  }
+  double psi = 0;
+  for (std::size_t b = 0; b < train_bins.size(); ++b) {
+    const double t = std::max(target_bins[b] / total_v, epsilon);
+    const double r = std::max(train_bins[b] / total_u, epsilon);
+    psi += (t - r) * std::log(t / r);
+  }
+  out.psi = psi;
 }
 
 // NumPy's default ("linear", Hyndman & Fan type 7) quantile of sorted values at p, with NumPy's
@@ -347,8 +433,14 @@ Result<NumericComparison> compare_numeric(std::span<const double> train,
 
   BootstrapRng rng(options.seed);
   const AliasTable alias = equal ? AliasTable() : AliasTable(uw);
-  std::vector<double> train_counts(u.size());
-  std::vector<double> target_counts(v.size());
+  const DistinctValues distinct(u, v, edges);
+  // Draw counts (exact as doubles: at most 2^32 - 1 draws per side).
+  std::vector<std::uint32_t> train_counts(u.size());
+  std::vector<std::uint32_t> target_counts(v.size());
+  std::vector<std::uint32_t> train_distinct(distinct.value.size());
+  std::vector<std::uint32_t> target_distinct(distinct.value.size());
+  const auto total_u = static_cast<double>(u.size());
+  const auto total_v = static_cast<double>(v.size());
   std::vector<double> w1_replicates;
   std::vector<double> ks_replicates;
   std::vector<double> psi_replicates;
@@ -356,14 +448,31 @@ Result<NumericComparison> compare_numeric(std::span<const double> train,
   ks_replicates.reserve(options.bootstrap);
   psi_replicates.reserve(options.bootstrap);
   for (std::size_t r = 0; r < options.bootstrap; ++r) {
-    std::fill(train_counts.begin(), train_counts.end(), 0.0);
-    std::fill(target_counts.begin(), target_counts.end(), 0.0);
+    std::fill(train_counts.begin(), train_counts.end(), 0u);
+    std::fill(target_counts.begin(), target_counts.end(), 0u);
+    std::fill(train_distinct.begin(), train_distinct.end(), 0u);
+    std::fill(target_distinct.begin(), target_distinct.end(), 0u);
     for (std::size_t k = 0; k < u.size(); ++k) {
-      train_counts[alias.empty() ? rng.index(u.size()) : alias.draw(rng)] += 1.0;
+      const std::size_t i = alias.empty() ? rng.index(u.size()) : alias.draw(rng);
+      ++train_counts[i];
+      ++train_distinct[distinct.of_train[i]];
     }
-    for (std::size_t k = 0; k < v.size(); ++k) target_counts[rng.index(v.size())] += 1.0;
-    const NumericStatistics s = evaluate(u, train_counts, v, target_counts, edges,
-                                         options.psi_epsilon, train_bins, target_bins);
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      const std::size_t j = rng.index(v.size());
+      ++target_counts[j];
+      ++target_distinct[distinct.of_target[j]];
+    }
+    train_bins.resize(edges.size() + 1);
+    target_bins.resize(edges.size() + 1);
+    NumericStatistics s;
+    evaluate_counts(distinct, train_distinct, target_distinct, total_u, total_v,
+                    options.psi_epsilon, train_bins, target_bins, s);
+    // The spread as evaluate() takes it, from the per-sample counts.
+    s.spread = weighted_std(v, std::span<const std::uint32_t>(target_counts), total_v);
+    if (s.spread == 0.0) {
+      s.spread = weighted_std(u, std::span<const std::uint32_t>(train_counts), total_u);
+      if (s.spread == 0.0) s.spread = 1.0;
+    }
     w1_replicates.push_back(s.w1 / s.spread);
     ks_replicates.push_back(s.ks);
     psi_replicates.push_back(s.psi);
