@@ -7,7 +7,9 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <thread>
 
+#include "parity/core/parallel.h"
 #include "parity/parity/explanations.h"
 #include "parity/parity/multivariate.h"
 #include "parity/parity/univariate.h"
@@ -56,48 +58,71 @@ void column(const std::vector<double>& values, std::size_t columns, std::size_t 
   }
 }
 
-std::vector<FeatureResult> compare_features(const ComparedSamples& samples,
-                                            const CompareOptions& options) {
-  std::vector<FeatureResult> results;
+// One column's comparison; nullopt when neither side has a value or the comparison fails.
+struct ColumnResult {
+  std::optional<FeatureResult> result;
+  bool tested = false;  // has a KS p-value (both sides have values)
+};
+
+ColumnResult compare_column(const ComparedSamples& samples, std::size_t c,
+                            const NumericOptions& numeric) {
   const std::size_t columns = samples.features.size();
   std::vector<double> train, train_weights, target, no_weights;
-  std::vector<std::size_t> tested;
+  FeatureResult result;
+  result.name = samples.features[c];
+  column(samples.train_values, columns, c, samples.train.weights, train, train_weights);
+  column(samples.target_values, columns, c, {}, target, no_weights);
+  // Zero-weight training episodes do not count.
+  std::size_t positive = 0;
+  for (double w : train_weights) positive += w > 0 ? 1 : 0;
+  result.n_train = positive;
+  result.n_target = target.size();
+  if (target.empty() && positive == 0) return {};
+  if (target.empty() || positive == 0) {
+    result.missing_side = target.empty() ? "target" : "train";
+    // A role one side lacks is a gap only when the target has it.
+    result.flagged = result.missing_side == "train";
+    return {std::move(result), false};
+  }
+  auto comparison = compare_numeric(train, train_weights, target, numeric);
+  if (!comparison.ok()) return {};
+  result.w1_normalized = comparison->w1_normalized;
+  result.w1_unit = comparison->spread_source == SpreadSource::kTargetStd  ? "target SDs"
+                   : comparison->spread_source == SpreadSource::kTrainStd ? "training SDs"
+                                                                          : "units";
+  result.w1_low = comparison->w1_normalized_ci.low;
+  result.w1_high = comparison->w1_normalized_ci.high;
+  result.ks = comparison->ks;
+  result.ks_p = comparison->ks_p;
+  result.psi = comparison->psi;
+  result.train_p50 = comparison->train_p50;
+  result.target_p50 = comparison->target_p50;
+  return {std::move(result), true};
+}
+
+// Columns are compared in parallel (each with the same seed, so the results do not depend on
+// the thread count), then collected in column order.
+std::vector<FeatureResult> compare_features(const ComparedSamples& samples,
+                                            const CompareOptions& options) {
   NumericOptions numeric;
   numeric.bootstrap = options.bootstrap;
   numeric.seed = options.seed;
-  for (std::size_t c = 0; c < columns; ++c) {
-    FeatureResult result;
-    result.name = samples.features[c];
-    column(samples.train_values, columns, c, samples.train.weights, train, train_weights);
-    column(samples.target_values, columns, c, {}, target, no_weights);
-    // Zero-weight training episodes do not count.
-    std::size_t positive = 0;
-    for (double w : train_weights) positive += w > 0 ? 1 : 0;
-    result.n_train = positive;
-    result.n_target = target.size();
-    if (target.empty() && positive == 0) continue;
-    if (target.empty() || positive == 0) {
-      result.missing_side = target.empty() ? "target" : "train";
-      // A role one side lacks is a gap only when the target has it.
-      result.flagged = result.missing_side == "train";
-      results.push_back(std::move(result));
-      continue;
-    }
-    auto comparison = compare_numeric(train, train_weights, target, numeric);
-    if (!comparison.ok()) continue;
-    result.w1_normalized = comparison->w1_normalized;
-    result.w1_unit = comparison->spread_source == SpreadSource::kTargetStd  ? "target SDs"
-                     : comparison->spread_source == SpreadSource::kTrainStd ? "training SDs"
-                                                                            : "units";
-    result.w1_low = comparison->w1_normalized_ci.low;
-    result.w1_high = comparison->w1_normalized_ci.high;
-    result.ks = comparison->ks;
-    result.ks_p = comparison->ks_p;
-    result.psi = comparison->psi;
-    result.train_p50 = comparison->train_p50;
-    result.target_p50 = comparison->target_p50;
-    tested.push_back(results.size());
-    results.push_back(std::move(result));
+  const std::size_t columns = samples.features.size();
+  std::vector<ColumnResult> by_column(columns);
+  const Status done = parallel_consume<ColumnResult>(
+      columns, std::max(1u, std::thread::hardware_concurrency()),
+      [&](std::size_t c) { return compare_column(samples, c, numeric); },
+      [&](std::size_t c, ColumnResult&& result) {
+        by_column[c] = std::move(result);
+        return Status{};
+      });
+  PARITY_CHECK(done.ok());  // consume never fails
+  std::vector<FeatureResult> results;
+  std::vector<std::size_t> tested;
+  for (ColumnResult& column_result : by_column) {
+    if (!column_result.result) continue;
+    if (column_result.tested) tested.push_back(results.size());
+    results.push_back(std::move(*column_result.result));
   }
   std::vector<double> p_values;
   for (std::size_t i : tested) p_values.push_back(results[i].ks_p);
