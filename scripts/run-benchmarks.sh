@@ -23,3 +23,8 @@ build_dir=${1:-build/release}
 # sets the episodes per side (default 100000), COMPARE_GROWTH=1 also runs N/100 and N/10 and fits
 # each estimator's growth exponent.
 "$build_dir/benchmarks/compare" --n "${COMPARE_N:-100000}" ${COMPARE_GROWTH:+--growth}
+# parity plan's numerical core (classifier and KLIEP weights, source mix, herding at budgets 100
+# and 1000) on 100k vs 100k episodes x 64 features from 3 sources, next to scikit-learn / NumPy /
+# SciPy (benchmarks/plan_baseline.py); PLAN_N sets the episodes per side (default 100000),
+# PLAN_GROWTH=1 also runs N/100 and N/10 and fits each step's growth exponent.
+"$build_dir/benchmarks/plan" --n "${PLAN_N:-100000}" ${PLAN_GROWTH:+--growth}
