@@ -19,9 +19,9 @@ void add(Sample& sample, std::map<std::string, std::string> attributes) {
 
 // Training: 400 episodes, lighting normal or bright, clutter low or high. Target: 200 episodes,
 // 30% dim, clutter low or high; dim episodes fail 80% of the time, others 10%.
-struct Fixture {
+struct CollectionFixture {
   Sample train, target;
-  Fixture() {
+  CollectionFixture() {
     std::mt19937_64 rng(5);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     for (int i = 0; i < 400; ++i) {
@@ -39,7 +39,7 @@ struct Fixture {
 };
 
 TEST(CollectionPlanTest, NamesExactlyTheWithheldConditionRankedByMassDeficitAndFailures) {
-  Fixture f;
+  CollectionFixture f;
   compare::SliceOptions slice_options;
   const compare::SliceCoverage coverage = compare::slice_coverage(f.train, f.target, slice_options);
   const CollectionPlan plan = plan_collection(f.train, f.target, coverage, slice_options);
@@ -65,7 +65,7 @@ TEST(CollectionPlanTest, NamesExactlyTheWithheldConditionRankedByMassDeficitAndF
 }
 
 TEST(CollectionPlanTest, CollectingThePlannedEpisodesMeetsTheGoal) {
-  Fixture f;
+  CollectionFixture f;
   compare::SliceOptions slice_options;
   CollectionOptions options;
   const compare::SliceCoverage coverage = compare::slice_coverage(f.train, f.target, slice_options);
@@ -101,7 +101,7 @@ TEST(CollectionPlanTest, CollectingThePlannedEpisodesMeetsTheGoal) {
 
 TEST(CollectionPlanTest, OverlappingSlicesShareTheirEpisodes) {
   // Two conditions withheld, held by the same field episodes: one set of episodes fills both.
-  Fixture f;
+  CollectionFixture f;
   for (auto& attributes : f.target.attributes) {
     if (attributes.at("lighting") == "dim") attributes["blur"] = "high";
   }
@@ -118,7 +118,7 @@ TEST(CollectionPlanTest, OverlappingSlicesShareTheirEpisodes) {
 }
 
 TEST(CollectionPlanTest, NothingToCollectWhenTrainingCoversTheTarget) {
-  Fixture f;
+  CollectionFixture f;
   compare::SliceOptions slice_options;
   const compare::SliceCoverage coverage = compare::slice_coverage(f.train, f.train, slice_options);
   const CollectionPlan plan = plan_collection(f.train, f.train, coverage, slice_options);

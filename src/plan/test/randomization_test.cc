@@ -10,12 +10,12 @@
 namespace parity::plan {
 namespace {
 
-struct Fixture {
+struct SpecFixture {
   compare::Sample target;
   std::vector<std::string> features = {"camera/front.luma_mean.p50", "camera/wrist.luma_mean.p50"};
   std::vector<double> values;
   CollectionPlan plan;
-  Fixture() {
+  SpecFixture() {
     // 10 dim episodes: front luma 41..50, wrist 20 higher (the rule takes the min: front);
     // 10 normal ones at 120.
     for (int i = 0; i < 20; ++i) {
@@ -43,7 +43,7 @@ struct Fixture {
 };
 
 TEST(RandomizationSpecTest, RuleDerivedAndCategoricalConditionsBecomeParameters) {
-  Fixture f;
+  SpecFixture f;
   const RandomizationSpec spec =
       randomization_spec(f.plan, f.target, f.features, f.values, features::default_taxonomy());
   ASSERT_EQ(spec.entries.size(), 2u);
@@ -68,7 +68,7 @@ TEST(RandomizationSpecTest, RuleDerivedAndCategoricalConditionsBecomeParameters)
 }
 
 TEST(RandomizationSpecTest, YamlRoundTripsThroughAParser) {
-  Fixture f;
+  SpecFixture f;
   const RandomizationSpec spec =
       randomization_spec(f.plan, f.target, f.features, f.values, features::default_taxonomy());
   const std::string text = randomization_yaml(spec, "domain = field");

@@ -59,7 +59,7 @@ std::string esc(std::string_view text) {
   return html_escape(text);
 }
 
-std::string number(double v) {
+std::string short_number(double v) {
   return std::isfinite(v) ? fmt::format("{:.3g}", v) : std::string("–");
 }
 
@@ -116,7 +116,8 @@ std::string section_gaps(const ReportInputs& in) {
       target.values.push_back(s.target_values[i * s.features.size() + column]);
     }
     charts += histogram_overlay_svg(
-        fmt::format("{} (W1 {} {})", f.name, number(f.w1_normalized), f.w1_unit), train, target);
+        fmt::format("{} (W1 {} {})", f.name, short_number(f.w1_normalized), f.w1_unit), train,
+        target);
     ++shown;
   }
   if (!charts.empty()) {
@@ -241,8 +242,9 @@ std::string section_tables(const ReportInputs& in) {
     }
     html += fmt::format(
         R"(<tr><td>{}</td><td class="num">{} <span class="muted">[{}–{}]</span></td><td class="num">{:.2f}</td><td class="num">{}</td><td class="num">{:.2f}</td><td class="num">{}</td><td class="num">{}</td><td class="flag">{}</td></tr>)",
-        esc(f.name), number(f.w1_normalized), number(f.w1_low), number(f.w1_high), f.ks,
-        number(f.ks_q), f.psi, number(f.train_p50), number(f.target_p50), f.flagged ? "gap" : "");
+        esc(f.name), short_number(f.w1_normalized), short_number(f.w1_low), short_number(f.w1_high),
+        f.ks, short_number(f.ks_q), f.psi, short_number(f.train_p50), short_number(f.target_p50),
+        f.flagged ? "gap" : "");
   }
   html +=
       R"(</table></div><div class="scroll"><table><tr><th>attribute</th><th class="num">JS</th><th class="num">L∞</th><th>moved most</th><th>missing in training</th></tr>)";
@@ -261,7 +263,7 @@ std::string section_tables(const ReportInputs& in) {
         m.features, m.coverage, m.precision, m.recall, m.density, m.k,
         std::isfinite(m.auc) ? fmt::format("{:.2f} [{:.2f}, {:.2f}]", m.auc, m.auc_low, m.auc_high)
                              : std::string("n/a"),
-        number(m.mmd2), number(m.mmd_p));
+        short_number(m.mmd2), short_number(m.mmd_p));
   }
   return html + "</section>";
 }
@@ -288,15 +290,15 @@ std::string section_plan(const ReportInputs& in) {
     }
     html += "<h3>Source mix</h3>" +
             bar_chart_svg(fmt::format("mix closest to the {} (MMD² {} vs {} now)", in.target_label,
-                                      number(p.mix->mmd2), number(p.mix->current_mmd2)),
+                                      short_number(p.mix->mmd2), short_number(p.mix->current_mmd2)),
                           bars, 1.0, true);
   }
   if (p.subset) {
     html += fmt::format(
         "<h3>Subset</h3><p>{} training episodes chosen by kernel herding: MMD² {} against {} "
         "for random subsets of the same size (5–95%: {}–{}).</p>",
-        p.subset->rows.size(), number(p.subset->mmd2), number(p.subset->random_mean),
-        number(p.subset->random_p05), number(p.subset->random_p95));
+        p.subset->rows.size(), short_number(p.subset->mmd2), short_number(p.subset->random_mean),
+        short_number(p.subset->random_p05), short_number(p.subset->random_p95));
   }
   if (!p.collection.items.empty()) {
     html += fmt::format(
@@ -370,8 +372,9 @@ std::string section_evaluation(const ReportInputs& in) {
     html += fmt::format(
         "<p>Deployment-weighted expected success: {} (bounds {}–{}; {} of the {} mass has no "
         "evaluation).</p>",
-        number(x.value("estimate", NAN)), number(x.value("low", NAN)), number(x.value("high", NAN)),
-        percent(x.value("uncovered_mass", 0.0)), esc(in.target_label));
+        short_number(x.value("estimate", NAN)), short_number(x.value("low", NAN)),
+        short_number(x.value("high", NAN)), percent(x.value("uncovered_mass", 0.0)),
+        esc(in.target_label));
   }
   return html + "</section>";
 }

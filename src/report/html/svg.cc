@@ -40,7 +40,7 @@ std::vector<std::pair<double, double>> finite_pairs(const OverlaySeries& series)
   return pairs;
 }
 
-std::string number(double v) {
+std::string tick_number(double v) {
   return fmt::format("{:.3g}", v);
 }
 
@@ -124,14 +124,14 @@ std::string histogram_overlay_svg(const std::string& title, const OverlaySeries&
     svg += fmt::format(
         R"svg(<line class="median {}" x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}"><title>{} median {}</title></line>)svg",
         html_escape(series->css_class), x_of(median), x_of(median), kTop, kBottom,
-        html_escape(series->label), number(weighted_median(*pairs)));
+        html_escape(series->label), tick_number(weighted_median(*pairs)));
   }
   svg += fmt::format(R"svg(<line class="axis" x1="{}" x2="{}" y1="{}" y2="{}"/>)svg", kLeft, kRight,
                      kBottom, kBottom);
   svg += fmt::format(R"svg(<text x="{}" y="{}" class="tick">{}</text>)svg", kLeft, kBottom + 14,
-                     number(lo));
+                     tick_number(lo));
   svg += fmt::format(R"svg(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)svg",
-                     kRight, kBottom + 14, number(hi));
+                     kRight, kBottom + 14, tick_number(hi));
   svg += fmt::format(
       R"svg(<text x="{}" y="{}" class="legend train-text">{}</text><text x="{}" y="{}" class="legend target-text" text-anchor="end">{}</text>)svg",
       kLeft, kHeight - 2, html_escape(a.label), kRight, kHeight - 2, html_escape(b.label));
@@ -210,7 +210,7 @@ std::string bar_chart_svg(const std::string& title, const std::vector<Bar>& bars
     svg += fmt::format(
         R"svg(<rect class="bar {}" x="{}" y="{:.1f}" width="{:.1f}" height="14"><title>{}: {}</title></rect>)svg",
         html_escape(bar.css_class), kLabel, y + 3, x_of(bar.value) - kLabel, html_escape(bar.label),
-        percent_axis ? fmt::format("{:.1f}%", bar.value * 100) : number(bar.value));
+        percent_axis ? fmt::format("{:.1f}%", bar.value * 100) : tick_number(bar.value));
     if (bar.interval) {
       const double l = x_of(bar.interval->first);
       const double h = x_of(bar.interval->second);
@@ -221,7 +221,7 @@ std::string bar_chart_svg(const std::string& title, const std::vector<Bar>& bars
     svg += fmt::format(
         R"svg(<text x="{}" y="{:.1f}" class="tick">{}</text>)svg", kLabel + kBarArea + 6, y + 14,
         html_escape(bar.annotation.empty() ? (percent_axis ? fmt::format("{:.0f}%", bar.value * 100)
-                                                           : number(bar.value))
+                                                           : tick_number(bar.value))
                                            : bar.annotation));
   }
   return svg + "</svg>";
